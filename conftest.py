@@ -1,0 +1,163 @@
+"""Shared fixtures: the personas every permission test walks through.
+
+alice (secretariat), bob (expert of a member institution), carol (representative of another
+institution), dave (outsider), and anonymous.
+"""
+
+import pytest
+from django.test import Client
+
+from middleground.accounts.models import Role, User
+from middleground.network.models import (
+    Bloc,
+    Country,
+    Expert,
+    FocusArea,
+    Institution,
+    MembershipApplication,
+    TaskForce,
+    Visibility,
+)
+from middleground.network.registry_data import sync_countries, sync_default_focus_areas
+
+PASSWORD = "correct-horse-battery-staple"  # noqa: S105 - test personas only
+PERSONAS = ("anonymous", "dave", "bob", "carol", "alice")
+
+
+@pytest.fixture(autouse=True)
+def _fast_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Background tasks run at once in tests; the worker's queue is tested where it matters.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def world(db):
+    """A small network with one object of each kind, and the four personas."""
+    # Browser tests use transactional tests, which flush what the data migrations loaded.
+    if not FocusArea.objects.exists():
+        sync_countries(Country, Bloc)
+        sync_default_focus_areas(FocusArea)
+    security = FocusArea.objects.get(slug="security")
+    water = FocusArea.objects.get(slug="water-security")
+    astana = Institution.objects.create(
+        name="Astana Institute (test)",
+        slug="astana-institute",
+        acronym="AIT",
+        kind="think_tank",
+        country_id="KZ",
+        is_member=True,
+        verified=True,
+    )
+    astana.focus_areas.set([security, water])
+    seoul = Institution.objects.create(
+        name="Seoul Policy Centre (test)",
+        slug="seoul-policy-centre",
+        kind="think_tank",
+        country_id="KR",
+        is_member=True,
+    )
+    alice = User.objects.create_user(
+        "alice", "alice@example.org", PASSWORD, role=Role.SECRETARIAT, is_staff=True
+    )
+    bob = User.objects.create_user(
+        "bob", "bob@example.org", PASSWORD, role=Role.EXPERT, institution=astana
+    )
+    carol = User.objects.create_user(
+        "carol", "carol@example.org", PASSWORD, role=Role.REPRESENTATIVE, institution=seoul
+    )
+    dave = User.objects.create_user("dave", "dave@example.org", PASSWORD)
+    bob_profile = Expert.objects.create(
+        name="Bob Bekov",
+        slug="bob-bekov",
+        user=bob,
+        institution=astana,
+        country_id="KZ",
+        languages=["kk", "ru", "en"],
+        visibility=Visibility.PUBLIC,
+    )
+    bob_profile.focus_areas.set([water])
+    hidden = Expert.objects.create(
+        name="Nari Network-Only",
+        slug="nari-network-only",
+        institution=seoul,
+        country_id="KR",
+        visibility=Visibility.NETWORK,
+    )
+    task_force = TaskForce.objects.create(
+        name="Water task force (test)",
+        slug="water-tf",
+        focus_area=water,
+        chair=astana,
+        mandate="Share water data.",
+    )
+    task_force.members.set([astana, seoul])
+    applicant = Institution.objects.create(
+        name="Applicant Institute (test)", slug="applicant-institute", kind="ngo", country_id="BR"
+    )
+    application = MembershipApplication.objects.create(
+        institution=applicant, submitted_by=dave, motivation="We study water."
+    )
+    return {
+        "users": {"alice": alice, "bob": bob, "carol": carol, "dave": dave},
+        "astana": astana,
+        "seoul": seoul,
+        "bob_profile": bob_profile,
+        "hidden_expert": hidden,
+        "task_force": task_force,
+        "application": application,
+        "security": security,
+        "water": water,
+    }
+
+
+def client_for(world, persona: str, **kwargs) -> Client:
+    client = Client(**kwargs)
+    if persona != "anonymous":
+        client.force_login(world["users"][persona])
+    return client
+
+
+@pytest.fixture
+def as_persona(world):
+    return lambda persona, **kwargs: client_for(world, persona, **kwargs)
+
+
+@pytest.fixture
+def browser_page(live_server, monkeypatch):
+    """A Playwright page in Debian's headless Chromium, pointed at the live server."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+    # itself stay synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        page = browser.new_page(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+        csp_errors: list[str] = []
+        page.on(
+            "console",
+            lambda m: (
+                csp_errors.append(f"{m.text} at {m.location}")
+                if "Content Security Policy" in m.text
+                else None
+            ),
+        )
+        page.csp_errors = csp_errors  # type: ignore[attr-defined]
+        yield page
+        browser.close()

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Middle Ground's two commands:
+#   ./mg start   start the platform with its demo data on SQLite (web server + task worker)
+#   ./mg test    run the whole test suite
+# Both create .venv and install on first use; only Python 3.11 is needed.
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3.11}
+command -v "$PY" >/dev/null 2>&1 || PY=python3
+
+ensure_venv() {
+  local stamp=.venv/.installed-$(sha1sum pyproject.toml | cut -c1-12)
+  if [ ! -x .venv/bin/python ]; then
+    "$PY" -m venv .venv
+  fi
+  if [ ! -f "$stamp" ]; then
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -e ".[dev]"
+    rm -f .venv/.installed-*; touch "$stamp"
+  fi
+}
+
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "Installing Debian's chromium for the browser tests..." >&2
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
+  fi
+}
+
+ensure_gettext() {
+  if ! command -v xgettext >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq gettext >/dev/null
+  fi
+}
+
+cmd=${1:-help}; shift || true
+case "$cmd" in
+  start)
+    ensure_venv
+    export DEBUG=${DEBUG:-1} MG_ALLOW_INSECURE_KEY=1
+    PORT=${PORT:-8000}
+    .venv/bin/python manage.py migrate --noinput -v 0
+    .venv/bin/python manage.py compilemessages -v 0 2>/dev/null || true
+    .venv/bin/python manage.py demo
+    .venv/bin/python manage.py db_worker &
+    WORKER=$!
+    # Periodic work (digests, reminders, clean-ups) runs from management commands; here a loop
+    # stands in for cron.
+    ( while sleep 3600; do .venv/bin/python manage.py run_periodic || true; done ) &
+    LOOP=$!
+    trap 'kill $WORKER $LOOP 2>/dev/null' EXIT
+    echo
+    echo "Middle Ground is running at http://127.0.0.1:${PORT}/  (Ctrl-C to stop)"
+    echo "Demo logins, password 'middle-ground-demo': alice (secretariat), bob (expert), carol (representative), dave (visitor)"
+    .venv/bin/python manage.py runserver "127.0.0.1:${PORT}"
+    ;;
+  test)
+    ensure_venv
+    ensure_chromium
+    export MG_ALLOW_INSECURE_KEY=1
+    .venv/bin/python -m pytest -n 2 "$@"
+    ;;
+  messages)
+    # Refresh the Russian and Kazakh catalogs from the code (new strings arrive untranslated,
+    # which the translation tests report), then compile them.
+    ensure_venv
+    ensure_gettext
+    (cd middleground && MG_ALLOW_INSECURE_KEY=1 ../.venv/bin/python ../manage.py makemessages \
+      -l ru -l kk --no-obsolete --ignore "analysis/*" --ignore "*/tests/*" -v 0)
+    if [ "${1:-}" != "--no-compile" ]; then
+      (cd middleground && MG_ALLOW_INSECURE_KEY=1 ../.venv/bin/python ../manage.py compilemessages -v 0)
+    fi
+    ;;
+  *)
+    echo "usage: ./mg start | ./mg test [pytest args] | ./mg messages [--no-compile]"; exit 2 ;;
+esac

@@ -1,0 +1,221 @@
+"""Writes of the accounts app: invitations, tokens, the audit log, personal data."""
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from middleground.core.errors import ServiceError
+
+from .models import ApiToken, AuditEvent, Invitation, Role, User, hash_secret
+
+
+def record_audit(
+    *, actor: User | None, action: str, target: Any = None, **details: Any
+) -> AuditEvent:
+    """Write one audit line. Called inside the service's own transaction."""
+    return AuditEvent.objects.create(
+        actor=actor if actor and actor.is_authenticated else None,
+        action=action,
+        target_type=target._meta.label_lower if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        details=details,
+    )
+
+
+def _chairs_a_task_force(user: User) -> bool:
+    return (
+        user.is_authenticated
+        and user.role == Role.REPRESENTATIVE
+        and user.institution_id is not None
+        and user.institution.chaired_task_forces.exists()  # type: ignore[union-attr]
+    )
+
+
+def create_invitation(
+    *, actor: User, email: str, role: str, institution=None, purpose: str = "", accept_url_base: str
+) -> tuple[Invitation, str]:
+    """Invite a person by e-mail with a single-use, expiring link. Returns the raw link."""
+    if not (actor.is_secretariat or _chairs_a_task_force(actor)):
+        raise ServiceError(_("Only the secretariat can invite people."), status=403)
+    if not actor.is_secretariat and role != Role.EXPERT:
+        # A task force chair's representative brings experts into panels, nothing more.
+        raise ServiceError(
+            _("A task force chair can invite experts only."), field="role", status=403
+        )
+    if role not in Role.values:
+        raise ServiceError(_("Unknown role."), field="role")
+    if role in (Role.REPRESENTATIVE, Role.EXPERT) and institution is None:
+        raise ServiceError(
+            _("Representatives and experts need an institution."), field="institution"
+        )
+    email = User.objects.normalize_email(email).strip()
+    if User.objects.filter(email__iexact=email, is_active=True).exists():
+        raise ServiceError(_("A person with this e-mail already has an account."), field="email")
+    token = Invitation.new_token()
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            email=email,
+            role=role,
+            institution=institution,
+            purpose=purpose,
+            token_hash=hash_secret(token),
+            created_by=actor,
+            expires_at=Invitation.default_expiry(),
+        )
+        record_audit(
+            actor=actor, action="invitation.create", target=invitation, email=email, role=role
+        )
+        link = f"{accept_url_base.rstrip('/')}/{token}/"
+        transaction.on_commit(
+            lambda: send_mail(
+                _("Your invitation to Middle Ground"),
+                _(
+                    "You have been invited to join Middle Ground. Open this link to create your "
+                    "account (it works once and expires on %(date)s):\n\n%(link)s\n"
+                )
+                % {"date": f"{invitation.expires_at:%Y-%m-%d}", "link": link},
+                None,
+                [email],
+            )
+        )
+    return invitation, link
+
+
+def find_usable_invitation(token: str) -> Invitation:
+    invitation = Invitation.objects.filter(token_hash=hash_secret(token)).first()
+    if invitation is None:
+        raise ServiceError(_("This invitation link is not valid."), status=404)
+    if invitation.used_at is not None:
+        raise ServiceError(_("This invitation link has already been used."), status=410)
+    if not invitation.is_usable:
+        raise ServiceError(_("This invitation link has expired."), status=410)
+    return invitation
+
+
+def accept_invitation(
+    *, token: str, username: str, password: str, first_name: str = "", last_name: str = ""
+) -> User:
+    """Create the invited person's account with the invited role; the link then stops working."""
+    with transaction.atomic():
+        invitation = find_usable_invitation(token)
+        # Lock the row so two simultaneous clicks cannot both create an account.
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.used_at is not None:
+            raise ServiceError(_("This invitation link has already been used."), status=410)
+        if User.objects.filter(username__iexact=username).exists():
+            raise ServiceError(_("This username is taken."), field="username")
+        user = User(
+            username=username,
+            email=invitation.email,
+            first_name=first_name,
+            last_name=last_name,
+            role=invitation.role,
+            institution=invitation.institution,
+            is_staff=invitation.role == Role.SECRETARIAT,
+        )
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ServiceError(" ".join(exc.messages), field="password") from exc
+        user.set_password(password)
+        user.save()
+        invitation.used_at = timezone.now()
+        invitation.used_by = user
+        invitation.save(update_fields=["used_at", "used_by"])
+        record_audit(actor=user, action="invitation.accept", target=invitation)
+    return user
+
+
+def issue_api_token(*, user: User, name: str = "") -> str:
+    """Create a bearer token for scripts; the raw token is shown once."""
+    raw = "mg_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, name=name, token_hash=hash_secret(raw))
+    return raw
+
+
+def user_for_api_token(raw: str) -> User | None:
+    token = ApiToken.objects.select_related("user").filter(token_hash=hash_secret(raw)).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    # At most one write a minute: scripts that vote or ingest in bursts should not pay a
+    # second write per request.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def update_profile(
+    *, user: User, first_name: str, last_name: str, email: str, preferred_language: str
+) -> User:
+    user.first_name, user.last_name = first_name, last_name
+    user.email = User.objects.normalize_email(email)
+    user.preferred_language = preferred_language
+    user.save(update_fields=["first_name", "last_name", "email", "preferred_language"])
+    return user
+
+
+def export_personal_data(*, user: User) -> dict[str, Any]:
+    """Everything the platform holds about this person, as JSON-ready data."""
+    data: dict[str, Any] = {
+        "account": {
+            "username": user.username,
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "role": user.role,
+            "institution": user.institution.name if user.institution else None,
+            "preferred_language": user.preferred_language,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+        },
+        "api_tokens": [
+            {"name": t.name, "created_at": t.created_at.isoformat()} for t in user.api_tokens.all()
+        ],
+        "audit_events": [
+            {
+                "action": e.action,
+                "target": f"{e.target_type}:{e.target_id}",
+                "time": e.created_at.isoformat(),
+            }
+            for e in AuditEvent.objects.filter(actor=user)
+        ],
+    }
+    profile = getattr(user, "expert_profile", None)
+    if profile is not None:
+        data["expert_profile"] = {
+            "name": profile.name,
+            "title": profile.title,
+            "bio": profile.bio,
+            "country": profile.country_id,
+            "languages": profile.languages,
+            "focus_areas": [f.slug for f in profile.focus_areas.all()],
+            "visibility": profile.visibility,
+        }
+    return data
+
+
+def delete_account(*, user: User) -> None:
+    """Remove the person; what they contributed stays, no longer linked to a name."""
+    with transaction.atomic():
+        profile = getattr(user, "expert_profile", None)
+        if profile is not None:
+            profile.delete()
+        user.api_tokens.all().delete()
+        record_audit(actor=None, action="account.delete", target=user)
+        user.username = f"deleted-{user.pk}"
+        user.email = ""
+        user.first_name = user.last_name = ""
+        user.is_active = False
+        user.is_staff = user.is_superuser = False
+        user.institution = None
+        user.set_unusable_password()
+        user.deleted_at = timezone.now()
+        user.save()

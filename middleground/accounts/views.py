@@ -1,0 +1,129 @@
+"""Account pages: sign-in, profile, invitations, audit log, personal data."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from middleground.core.errors import ServiceError
+from middleground.core.forms import call_service
+
+from . import selectors, services
+from .forms import AcceptInvitationForm, DeleteAccountForm, InvitationForm, ProfileForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    user = request.user
+    form = ProfileForm(
+        request.POST or None,
+        initial={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "preferred_language": user.preferred_language,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(user=user, **form.cleaned_data)
+        translation.activate(user.preferred_language)
+        messages.success(request, _("Your profile has been saved."))
+        response = redirect("accounts:profile")
+        response.set_cookie("django_language", user.preferred_language, samesite="Lax")
+        return response
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitations(request):
+    queryset = selectors.invitations_for(request.user)
+    form = InvitationForm(request.POST or None)
+    link = None
+    if request.method == "POST" and form.is_valid():
+        base = request.build_absolute_uri(reverse("accounts:invitations")) + "accept"
+        result = call_service(
+            form,
+            lambda: services.create_invitation(
+                actor=request.user, accept_url_base=base, **form.cleaned_data
+            ),
+        )
+        if result:
+            link = result[1]
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": result[0].email}
+            )
+            form = InvitationForm()
+    return render(
+        request,
+        "accounts/invitations.html",
+        {"form": form, "invitations": queryset[:100], "link": link},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request, token):
+    try:
+        invitation = services.find_usable_invitation(token)
+    except ServiceError as exc:
+        return render(
+            request, "accounts/invitation_invalid.html", {"message": exc.message}, status=exc.status
+        )
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = call_service(
+            form, lambda: services.accept_invitation(token=token, **form.cleaned_data)
+        )
+        if user:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to Middle Ground."))
+            return redirect("core:home")
+    return render(
+        request, "accounts/accept_invitation.html", {"form": form, "invitation": invitation}
+    )
+
+
+@login_required
+def audit_log(request):
+    page = Paginator(selectors.audit_events_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_log.html", {"page": page})
+
+
+@login_required
+def export_data(request):
+    data = services.export_personal_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="middleground-{request.user.username}.json"'
+    )
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        services.delete_account(user=user)
+        messages.success(request, _("Your account has been deleted."))
+        return redirect("core:home")
+    return render(request, "accounts/delete_account.html", {"form": form})

@@ -1,0 +1,951 @@
+"""Opinion groups and consensus from agree / disagree / pass votes, Polis-compatible.
+
+The pipeline follows Polis's math (``compdemocracy/polis``, ``math/src/polismath``):
+latest vote wins; moderated-out and meta statements are zeroed; participants enter the
+map after ``min(7, n)`` votes (topped up to 15); a 2-component PCA of the centred,
+sparse matrix; sparsity-scaled projections; 100 base clusters; groups for k = 2..5
+chosen by silhouette over the base clusters (with optional k-smoothing); repness,
+consensus, group-informed consensus and routing priority. :func:`analyze` also runs the
+bridging score (:mod:`middleground.analysis.bridging`) and, given declared groups,
+declared-group consensus (:mod:`middleground.analysis.declared`).
+
+Everything is numpy / scipy.sparse; no Django, no pandas, no scikit-learn.
+
+Examples
+--------
+Two camps of four participants disagree on statements 1 and 2 and all agree on 3:
+
+>>> camp_a = [(p, 1, 1) for p in range(4)] + [(p, 2, -1) for p in range(4)]
+>>> camp_b = [(p, 1, -1) for p in range(4, 8)] + [(p, 2, 1) for p in range(4, 8)]
+>>> everyone = [(p, 3, 1) for p in range(8)]
+>>> rows = camp_a + camp_b + everyone
+>>> votes = VoteTable([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+>>> result = analyze(votes, statements=[1, 2, 3])
+>>> sorted(group.size for group in result.groups)
+[4, 4]
+>>> result.consensus.agree
+[3]
+>>> round(result.statement(3).group_informed_consensus, 4)  # (5/6) * (5/6)
+0.6944
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from middleground.analysis._kmeans import (
+    first_distinct_rows,
+    inertia,
+    nearest_centre,
+    polis_kmeans,
+    silhouette,
+)
+from middleground.analysis._votes import RowBlocks, VoteMatrix, _codes_in, build_vote_matrix
+
+__all__ = [
+    "Consensus",
+    "ConversationAnalysis",
+    "GroupSummary",
+    "KSmoothing",
+    "ParticipantMap",
+    "Repness",
+    "StatementResult",
+    "VoteTable",
+    "analyze",
+    "comment_priority",
+    "consensus_statements",
+    "group_informed_consensus",
+    "repness_stats",
+]
+
+#: one-sided 90% z threshold used by Polis for every significance test
+Z_90 = 1.2816
+BASE_K = 100
+#: above this many participants the PCA loadings come from a sample of this size
+PCA_SAMPLE_LIMIT = 200_000
+#: Polis's participant cap; base clusters of larger maps are fitted on a sample this big
+BASE_SAMPLE_LIMIT = 100_000
+MAX_GROUPS = 5
+GROUP_K_BUFFER = 4
+
+
+@dataclass(frozen=True)
+class VoteTable:
+    """Votes as parallel sequences (agree = 1, disagree = -1, pass = 0).
+
+    ``time`` orders repeated votes on one statement (the latest counts) and orders
+    participants by their first vote as Polis does; without it, input order decides
+    repeats and participants are ordered by id.
+    """
+
+    participant: Sequence[Any] | np.ndarray
+    statement: Sequence[Any] | np.ndarray
+    vote: Sequence[float] | np.ndarray
+    time: Sequence[float] | np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class KSmoothing:
+    """Polis's k-smoother state: a new k is adopted after it is best 4 updates running.
+
+    Small and JSON-serialisable (:meth:`to_dict` / :meth:`from_dict`) so an app can store it.
+    """
+
+    last_k: int | None = None
+    last_k_count: int = 0
+    smoothed_k: int | None = None
+
+    def to_dict(self) -> dict[str, int | None]:
+        return {
+            "last_k": self.last_k,
+            "last_k_count": self.last_k_count,
+            "smoothed_k": self.smoothed_k,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> KSmoothing:
+        if not data:
+            return cls()
+        return cls(
+            last_k=data.get("last_k"),
+            last_k_count=int(data.get("last_k_count") or 0),
+            smoothed_k=data.get("smoothed_k"),
+        )
+
+    def update(self, best_k: int, buffer: int = GROUP_K_BUFFER) -> KSmoothing:
+        """The state after an update whose best k (by silhouette) is ``best_k``."""
+        count = self.last_k_count + 1 if self.last_k == best_k else 1
+        smoothed = best_k if count >= buffer or self.smoothed_k is None else self.smoothed_k
+        return KSmoothing(last_k=best_k, last_k_count=count, smoothed_k=smoothed)
+
+
+@dataclass(frozen=True)
+class Repness:
+    """How much a statement sets a group apart (Polis's representativeness).
+
+    ``side`` is ``"agree"`` or ``"disagree"``; ``value`` is the ratio of the group's
+    (smoothed) rate to the rest's, ``test`` the two-proportion z statistic;
+    ``p_success`` / ``p_test`` are the group's own rate and one-proportion z.
+    """
+
+    side: str
+    value: float
+    test: float
+    p_success: float
+    p_test: float
+    n_success: int
+    n_trials: int
+
+    @property
+    def metric(self) -> float:
+        return self.value * self.test * self.p_success * self.p_test
+
+
+@dataclass(frozen=True)
+class StatementResult:
+    """Everything computed for one statement."""
+
+    id: Any
+    agrees: int
+    disagrees: int
+    passes: int
+    moderated_out: bool
+    meta: bool
+    group_informed_consensus: float
+    extremity: float
+    priority: float
+    repness: dict[int, Repness]
+    bridging_intercept: float | None = None
+    bridging_intercept_se: float | None = None
+    bridging_factor: float | None = None
+    bridging_status: str | None = None
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """An opinion group: its id, size and its representative statements (Polis's pick)."""
+
+    id: int
+    size: int
+    representative: list[Any]
+
+
+@dataclass(frozen=True)
+class Consensus:
+    """Plain consensus over everyone: top statements by agree (or disagree) rate x z."""
+
+    agree: list[Any]
+    disagree: list[Any]
+
+
+@dataclass(frozen=True)
+class ParticipantMap:
+    """Per participant: id, group (-1 when not in the map) and 2-D position (NaN likewise)."""
+
+    ids: np.ndarray
+    group: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    n_votes: np.ndarray
+
+
+@dataclass
+class ConversationAnalysis:
+    """The result of :func:`analyze`; :meth:`to_dict` gives the pinned JSON shape."""
+
+    participants: ParticipantMap
+    groups: list[GroupSummary]
+    statements: list[StatementResult]
+    consensus: Consensus
+    k_smoothing: KSmoothing
+    silhouettes: dict[int, float]
+    components: np.ndarray
+    center: np.ndarray
+    groups_given: bool
+    declared: Any = None
+    bridging: Any = None
+    _by_id: dict[Any, StatementResult] = field(default_factory=dict, repr=False)
+
+    def statement(self, statement_id: Any) -> StatementResult:
+        """The result for one statement id."""
+        if not self._by_id:
+            self._by_id = {s.id: s for s in self.statements}
+        return self._by_id[statement_id]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict: participants, groups, statements, consensus, (declared_groups)."""
+        placed = self.participants.group >= 0
+        participant_rows = [
+            {
+                "id": _plain(pid),
+                "group": int(group) if inside else None,
+                "x": _finite(x) if inside else None,
+                "y": _finite(y) if inside else None,
+            }
+            for pid, group, x, y, inside in zip(
+                self.participants.ids.tolist(),
+                self.participants.group.tolist(),
+                self.participants.x.tolist(),
+                self.participants.y.tolist(),
+                placed.tolist(),
+                strict=True,
+            )
+        ]
+        statements = []
+        for s in self.statements:
+            statements.append(
+                {
+                    "id": _plain(s.id),
+                    "agrees": s.agrees,
+                    "disagrees": s.disagrees,
+                    "passes": s.passes,
+                    "moderated_out": s.moderated_out,
+                    "meta": s.meta,
+                    "group_informed_consensus": _finite(s.group_informed_consensus),
+                    "extremity": _finite(s.extremity),
+                    "priority": _finite(s.priority),
+                    "bridging_intercept": _finite(s.bridging_intercept),
+                    "bridging_intercept_se": _finite(s.bridging_intercept_se),
+                    "bridging_factor": _finite(s.bridging_factor),
+                    "bridging_status": s.bridging_status,
+                    "repness": {
+                        str(gid): {
+                            "side": r.side,
+                            "value": _finite(r.value),
+                            "test": _finite(r.test),
+                            "p_success": _finite(r.p_success),
+                            "p_test": _finite(r.p_test),
+                        }
+                        for gid, r in s.repness.items()
+                    },
+                }
+            )
+        result: dict[str, Any] = {
+            "participants": participant_rows,
+            "groups": [
+                {
+                    "id": g.id,
+                    "size": g.size,
+                    "representative": [_plain(i) for i in g.representative],
+                }
+                for g in self.groups
+            ],
+            "statements": statements,
+            "consensus": {
+                "agree": [_plain(i) for i in self.consensus.agree],
+                "disagree": [_plain(i) for i in self.consensus.disagree],
+            },
+            "groups_source": "given" if self.groups_given else "computed",
+            "k_smoothing": self.k_smoothing.to_dict(),
+            "silhouettes": {str(k): _finite(v) for k, v in self.silhouettes.items()},
+        }
+        if self.declared is not None:
+            result["declared_groups"] = self.declared.to_dict()
+        return result
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _finite(value: float | None) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+# --- Polis statistics, usable on their own ----------------------------------------------
+
+
+def _prop_test(successes: np.ndarray, trials: np.ndarray) -> np.ndarray:
+    """Polis's one-proportion z-test with a +1 prior on both counts."""
+    return 2.0 * np.sqrt(trials + 1.0) * ((successes + 1.0) / (trials + 1.0) - 0.5)
+
+
+def _two_prop_test(
+    successes_1: np.ndarray, successes_2: np.ndarray, trials_1: np.ndarray, trials_2: np.ndarray
+) -> np.ndarray:
+    """Polis's two-proportion z-test with +1 on every count; 0 when the pooled rate is 1."""
+    s1, s2 = successes_1 + 1.0, successes_2 + 1.0
+    n1, n2 = trials_1 + 1.0, trials_2 + 1.0
+    pooled = (s1 + s2) / (n1 + n2)
+    spread = np.sqrt(pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = (s1 / n1 - s2 / n2) / spread
+    return np.where(spread > 0, z, 0.0)
+
+
+def repness_stats(
+    agrees: np.ndarray, disagrees: np.ndarray, votes: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Polis repness statistics from per-group counts, shape ``(n_groups, n_statements)``.
+
+    ``votes`` counts every vote (passes included). Each group is compared with all
+    other groups pooled. Returns arrays ``pa, pd, pat, pdt, ra, rd, rat, rdt``.
+
+    Examples
+    --------
+    Group 0 agrees 9 of 10, group 1 agrees 1 of 10:
+
+    >>> import numpy as np
+    >>> s = repness_stats(np.array([[9], [1]]), np.array([[1], [9]]), np.array([[10], [10]]))
+    >>> round(float(s["pa"][0, 0]), 4), round(float(s["ra"][0, 0]), 4)  # 10/12, (10/12)/(2/12)
+    (0.8333, 5.0)
+    >>> round(float(s["pat"][0, 0]), 4)  # 2 sqrt(11) (10/11 - 1/2)
+    2.7136
+    """
+    na = np.asarray(agrees, dtype=float)
+    nd = np.asarray(disagrees, dtype=float)
+    ns = np.asarray(votes, dtype=float)
+    rest_a = na.sum(axis=0, keepdims=True) - na
+    rest_d = nd.sum(axis=0, keepdims=True) - nd
+    rest_s = ns.sum(axis=0, keepdims=True) - ns
+    pa = (1.0 + na) / (2.0 + ns)
+    pd = (1.0 + nd) / (2.0 + ns)
+    return {
+        "pa": pa,
+        "pd": pd,
+        "pat": _prop_test(na, ns),
+        "pdt": _prop_test(nd, ns),
+        "ra": pa / ((1.0 + rest_a) / (2.0 + rest_s)),
+        "rd": pd / ((1.0 + rest_d) / (2.0 + rest_s)),
+        "rat": _two_prop_test(na, rest_a, ns, rest_s),
+        "rdt": _two_prop_test(nd, rest_d, ns, rest_s),
+    }
+
+
+def _select_representative(
+    stats: dict[str, np.ndarray],
+    agrees: np.ndarray,
+    disagrees: np.ndarray,
+    group: int,
+    candidates: np.ndarray,
+    pick: int = 5,
+) -> list[int]:
+    """Polis's choice of representative statements for one group (column indices).
+
+    Statements passing both 90% tests on one side, ranked by repness x test x p x p-test,
+    best agree statement first, top ``pick``, agrees before disagrees; at least one.
+    """
+    g = group
+    pa, pd, pat, pdt = stats["pa"][g], stats["pd"][g], stats["pat"][g], stats["pdt"][g]
+    ra, rd, rat, rdt = stats["ra"][g], stats["rd"][g], stats["rat"][g], stats["rdt"][g]
+    na, nd = agrees[g], disagrees[g]
+    agree_side = rat > rdt
+    metric = np.where(agree_side, ra * rat * pa * pat, rd * rdt * pd * pdt)
+    passes = ((rat > Z_90) & (pat > Z_90)) | ((rdt > Z_90) & (pdt > Z_90))
+    sufficient = [int(c) for c in candidates if passes[c]]
+    best: int | None = None
+    best_agree: int | None = None
+    for c in candidates:
+        c = int(c)
+        if not sufficient and (best is None or max(rat[c], rdt[c]) > max(rat[best], rdt[best])):
+            best = c
+        if na[c] == 0 and nd[c] == 0:
+            continue
+        if best_agree is not None and ra[best_agree] > 1.0:
+            better = ra[c] * rat[c] * pa[c] * pat[c] > (
+                ra[best_agree] * rat[best_agree] * pa[best_agree] * pat[best_agree]
+            )
+        elif best_agree is not None:
+            better = pa[c] * pat[c] > pa[best_agree] * pat[best_agree]
+        else:
+            better = bool(pat[c] > Z_90 or (ra[c] > 1.0 and pa[c] > 0.5))
+        if better:
+            best_agree = c
+    if not sufficient:
+        if best_agree is not None:
+            return [best_agree]
+        return [best] if best is not None else []
+    ranked = sorted((c for c in sufficient if c != best_agree), key=lambda c: -metric[c])
+    chosen = ([best_agree] if best_agree is not None else []) + ranked
+    chosen = chosen[:pick]
+    return [c for c in chosen if agree_side[c]] + [c for c in chosen if not agree_side[c]]
+
+
+def consensus_statements(
+    agrees: np.ndarray,
+    disagrees: np.ndarray,
+    votes: np.ndarray,
+    candidates: np.ndarray | None = None,
+    pick: int = 5,
+) -> tuple[list[int], list[int]]:
+    """Polis's plain consensus: indices with rate > 0.5 and z > 1.2816, best ``pick``.
+
+    Ranked by rate x z, for agree and for disagree.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> consensus_statements(np.array([18, 2, 10]), np.array([1, 17, 10]), np.array([20, 20, 20]))
+    ([0], [1])
+    """
+    na = np.asarray(agrees, dtype=float)
+    nd = np.asarray(disagrees, dtype=float)
+    ns = np.asarray(votes, dtype=float)
+    allowed = np.ones(na.size, dtype=bool)
+    if candidates is not None:
+        allowed = np.zeros(na.size, dtype=bool)
+        allowed[np.asarray(candidates, dtype=np.int64)] = True
+    chosen = []
+    for successes in (na, nd):
+        rate = (1.0 + successes) / (2.0 + ns)
+        test = _prop_test(successes, ns)
+        ok = np.flatnonzero(allowed & (rate > 0.5) & (test > Z_90))
+        score = rate[ok] * test[ok]
+        ranked = ok[np.lexsort((ok, -score))]
+        chosen.append([int(i) for i in ranked[:pick]])
+    return chosen[0], chosen[1]
+
+
+def group_informed_consensus(agrees: np.ndarray, votes: np.ndarray) -> np.ndarray:
+    """Product over groups of ``(A_g + 1) / (S_g + 2)``; arrays ``(n_groups, n_statements)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> group_informed_consensus(np.array([[3], [1]]), np.array([[4], [2]])).tolist()
+    [0.3333333333333333]
+    """
+    agrees = np.asarray(agrees, dtype=float)
+    votes = np.asarray(votes, dtype=float)
+    if agrees.shape[0] == 0:
+        return np.full(agrees.shape[1], np.nan)
+    return np.prod((agrees + 1.0) / (votes + 2.0), axis=0)
+
+
+def comment_priority(
+    agrees: np.ndarray,
+    disagrees: np.ndarray,
+    votes: np.ndarray,
+    extremity: np.ndarray,
+    meta: np.ndarray | None = None,
+) -> np.ndarray:
+    """Polis's routing priority: ``(importance * (1 + 8 * 2^(-S/5)))^2``, meta 49.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(float(comment_priority(np.array([1]), np.array([0]), np.array([1]),
+    ...                              np.array([0.0]))[0]), 4)
+    12.5297
+    """
+    a = np.asarray(agrees, dtype=float)
+    d = np.asarray(disagrees, dtype=float)
+    s = np.asarray(votes, dtype=float)
+    passes = s - a - d
+    importance = (1.0 - (passes + 1.0) / (s + 2.0)) * (extremity + 1.0) * (a + 1.0) / (s + 2.0)
+    priority = (importance * (1.0 + 8.0 * np.power(2.0, -s / 5.0))) ** 2
+    if meta is not None:
+        priority = np.where(meta, 49.0, priority)
+    return priority
+
+
+# --- the pipeline ----------------------------------------------------------------------
+
+
+def _pca_two_components(
+    centred: RowBlocks, seed: int, tolerance: float = 1e-9, max_iter: int = 100
+) -> np.ndarray:
+    """Top-2 right singular vectors of a sparse matrix by block subspace iteration.
+
+    One product with X^T X per step, then Rayleigh-Ritz on the block of 6. Stops when
+    the two leading Ritz values change by less than ``tolerance`` (relative), or after
+    Polis's 100 iterations: when the 2nd and 3rd eigenvalues nearly coincide, any vector
+    of that near-degenerate plane explains the same variance. Signs are fixed so each
+    component's largest loading is positive (deterministic for a given seed).
+    """
+    n_cols = centred.shape[1]
+    components = np.zeros((2, n_cols))
+    if n_cols == 0 or centred.shape[0] == 0 or all(b.nnz == 0 for b in centred.blocks):
+        return components
+    block = min(n_cols, 6)
+    rng = np.random.default_rng(seed)
+    basis, _ = np.linalg.qr(rng.standard_normal((n_cols, block)))
+    previous: np.ndarray | None = None
+    ritz_vectors = basis
+    for _ in range(max_iter):
+        image = centred.tdot(centred.dot(basis))
+        small = basis.T @ image
+        eigenvalues, eigenvectors = np.linalg.eigh((small + small.T) / 2.0)
+        eigenvalues, eigenvectors = eigenvalues[::-1], eigenvectors[:, ::-1]
+        ritz_vectors = basis @ eigenvectors
+        leading = eigenvalues[: min(2, block)]
+        scale = max(abs(float(eigenvalues[0])), 1e-300)
+        if previous is not None:
+            change = np.abs(leading - previous) / scale
+            if change.max() <= tolerance:
+                break
+            # 2nd and 3rd eigenvalues within 1%: the 2nd axis is arbitrary in that plane
+            near_degenerate = block > 2 and (eigenvalues[1] - eigenvalues[2]) < 0.01 * scale
+            if near_degenerate and change[0] <= tolerance and change.max() <= 1e-4:
+                break
+        previous = leading
+        basis, _ = np.linalg.qr(image @ eigenvectors)
+    top = ritz_vectors[:, : min(2, block)].T
+    components[: top.shape[0]] = top
+    for row in components:
+        if row.size and row[np.argmax(np.abs(row))] < 0:
+            row *= -1.0
+    return components
+
+
+def _in_map(vote_counts: np.ndarray, n_statements_voted: int, min_votes: int = 7) -> np.ndarray:
+    """Polis's inclusion rule: min(7, n) votes, topped up to 15 by the most active."""
+    threshold = min(min_votes, n_statements_voted)
+    included = vote_counts >= threshold if n_statements_voted else np.zeros_like(vote_counts, bool)
+    included &= vote_counts > 0
+    missing = 15 - int(included.sum())
+    if missing > 0:
+        others = np.flatnonzero(~included & (vote_counts > 0))
+        ranked = others[np.lexsort((others, -vote_counts[others]))]
+        included[ranked[:missing]] = True
+    return included
+
+
+def _entered_early(
+    table: VoteTable, matrix: VoteMatrix, outside: np.ndarray, min_votes: int = 7
+) -> np.ndarray:
+    """Rows outside the map that met the inclusion rule at some earlier moment."""
+    entered = np.zeros(matrix.shape[0], dtype=bool)
+    times = np.asarray(table.time)
+    if times.size == 0 or not outside.any():
+        return entered
+    participant = np.asarray(table.participant)
+    statement = np.asarray(table.statement)
+    order = np.argsort(times, kind="stable")
+    if (order == np.arange(order.size)).all():
+        order = np.arange(order.size)
+    columns = _codes_in(matrix.statement_ids, statement[order])
+    # distinct statements voted on so far, after each vote (O(n): first vote per column)
+    first_vote = np.full(matrix.shape[1], order.size, dtype=np.int64)
+    first_vote[columns[::-1]] = np.arange(order.size)[::-1]
+    is_first = np.zeros(order.size, dtype=bool)
+    is_first[first_vote[first_vote < order.size]] = True
+    statements_so_far = np.cumsum(is_first)
+    # only the votes of participants still outside need their running counts
+    sorter = np.argsort(matrix.participant_ids, kind="stable")
+    rows_sorted = _codes_in(matrix.participant_ids[sorter], participant[order])
+    rows = sorter[rows_sorted]
+    candidate = outside[rows]
+    rows, columns, statements_so_far = (
+        rows[candidate],
+        columns[candidate],
+        statements_so_far[candidate],
+    )
+    pair = rows.astype(np.int64) * max(matrix.shape[1], 1) + columns
+    _, first_pair = np.unique(pair, return_index=True)
+    new_pair = np.zeros(rows.size, dtype=bool)
+    new_pair[first_pair] = True
+    by_row = np.lexsort((np.arange(rows.size), rows))
+    counts_sorted = np.cumsum(new_pair[by_row])
+    row_sorted = rows[by_row]
+    starts = np.searchsorted(row_sorted, row_sorted, side="left")
+    before = np.where(starts > 0, counts_sorted[starts - 1], 0)
+    own_so_far = np.empty(rows.size, dtype=np.int64)
+    own_so_far[by_row] = counts_sorted - before
+    met = own_so_far >= np.minimum(min_votes, statements_so_far)
+    entered[rows[met]] = True
+    return entered
+
+
+def _group_counts(
+    matrix: VoteMatrix, labels: np.ndarray, n_groups: int, vote_rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Agrees, disagrees and all votes per (group, statement) from raw votes."""
+    n_cols = matrix.shape[1]
+    shape = (n_groups, n_cols)
+    if n_groups == 0 or matrix.values.size == 0:
+        zero = np.zeros(shape, dtype=np.int64)
+        return zero, zero.copy(), zero.copy()
+    key_type = np.int32 if n_groups * n_cols * 3 < 2**31 else np.int64
+    group_of_vote = labels.astype(key_type)[vote_rows]
+    inside = group_of_vote >= 0
+    # one pass: key = (group, statement, vote + 1)
+    if inside.all():
+        key = group_of_vote * n_cols + matrix.indices
+        key = key * 3 + (matrix.values + 1)
+    else:
+        key = group_of_vote[inside] * n_cols + matrix.indices[inside]
+        key = key * 3 + (matrix.values[inside] + 1)
+    counts = np.bincount(key, minlength=n_groups * n_cols * 3).reshape(n_groups, n_cols, 3)
+    agrees = counts[:, :, 2]
+    disagrees = counts[:, :, 0]
+    votes = counts.sum(axis=2)
+    return agrees, disagrees, votes
+
+
+def _as_vote_table(votes: Any) -> VoteTable:
+    if isinstance(votes, VoteTable):
+        return votes
+    if isinstance(votes, Mapping):
+        return VoteTable(votes["participant"], votes["statement"], votes["vote"], votes.get("time"))
+    parts = tuple(votes)
+    if len(parts) not in (3, 4):
+        raise ValueError("votes: (participant, statement, vote[, time]) sequences")
+    return VoteTable(*parts)
+
+
+def analyze(
+    votes: VoteTable | Sequence[Any] | Mapping[str, Any],
+    *,
+    statements: Sequence[Any] | np.ndarray,
+    moderated_out: Sequence[Any] | np.ndarray = (),
+    meta: Sequence[Any] | np.ndarray = (),
+    seed: int = 0,
+    groups: Mapping[Any, int] | None = None,
+    declared: Mapping[Any, str] | None = None,
+    previous: KSmoothing | Mapping[str, Any] | None = None,
+    bridging: bool = True,
+    bridging_options: Any = None,
+    declared_options: Any = None,
+    replay_inclusion: bool = True,
+    n_groups: int | None = None,
+    group_restarts: int = 0,
+    min_votes: int = 7,
+) -> ConversationAnalysis:
+    """Analyse a conversation: opinion map, groups, repness, consensus, bridging.
+
+    Parameters
+    ----------
+    votes : VoteTable or (participant, statement, vote[, time]) sequences
+        One row per vote; agree = 1, disagree = -1, pass = 0. The latest vote on a
+        statement counts (by time, then by input order).
+    statements : sequence
+        All statement ids (statements without votes included).
+    moderated_out, meta : sequence
+        Statement ids whose columns are zeroed (Polis ``moderated = -1`` and meta).
+    seed : int
+        Seed of the PCA's and the bridging fit's starting vectors; results are
+        deterministic for a given seed.
+    groups : mapping participant id -> group id, optional
+        Use this group assignment (e.g. Polis's ``group-id``) instead of computing it;
+        participants missing from it are outside the map.
+    declared : mapping participant id -> label, optional
+        Declared groups (region, bloc, institution type) for declared-group consensus.
+    previous : KSmoothing or its dict, optional
+        The k-smoothing state of the previous update (``result.k_smoothing``).
+    bridging : bool
+        Fit the bridging model (Community Notes style matrix factorisation).
+    min_votes : int
+        Votes needed to enter the map (Polis: 7, or every statement when fewer).
+    n_groups : int, optional
+        Force this many groups (any k >= 2, beyond Polis's 5) instead of choosing k.
+    replay_inclusion : bool
+        With vote times, replay Polis's "once in, stay in" rule: a participant also
+        enters the map if, at some vote, they had voted on ``min(7, n)`` of the ``n``
+        statements voted on so far (early participants of a young conversation).
+
+    Returns
+    -------
+    ConversationAnalysis
+
+    Examples
+    --------
+    >>> result = analyze(([1, 1, 2], [10, 11, 10], [1, -1, 0]), statements=[10, 11, 12])
+    >>> [(s.id, s.agrees, s.disagrees, s.passes) for s in result.statements]
+    [(10, 1, 0, 1), (11, 0, 1, 0), (12, 0, 0, 0)]
+    """
+    table = _as_vote_table(votes)
+    matrix = build_vote_matrix(
+        table.participant, table.statement, table.vote, table.time, statements
+    )
+    n_rows, n_cols = matrix.shape
+    statement_ids = matrix.statement_ids
+    zeroed = np.isin(statement_ids, np.asarray(list(moderated_out))) | np.isin(
+        statement_ids, np.asarray(list(meta))
+    )
+    is_meta = np.isin(statement_ids, np.asarray(list(meta)))
+    is_moderated = np.isin(statement_ids, np.asarray(list(moderated_out)))
+    values = matrix.values
+    indices = matrix.indices
+    key_type = np.int32 if 3 * n_cols < 2**31 else np.int64
+    by_vote = np.bincount(
+        indices.astype(key_type) * 3 + (values + 1), minlength=3 * n_cols
+    ).reshape(n_cols, 3)
+    column_votes = by_vote.sum(axis=1)
+    column_agrees = by_vote[:, 2]
+    column_disagrees = by_vote[:, 0]
+    row_counts = matrix.row_counts
+    voted_columns = column_votes > 0
+    n_voted_columns = int(voted_columns.sum())
+    any_zeroed = bool((zeroed & voted_columns).any())
+
+    # PCA on the centred matrix: missing votes filled with the column mean become 0
+    center = np.where(
+        ~zeroed & voted_columns,
+        (column_agrees - column_disagrees) / np.maximum(column_votes, 1),
+        0.0,
+    )
+    centred_data = values - center[indices]
+    if any_zeroed:
+        centred_data[zeroed[indices]] = 0.0
+    centred = matrix.csr(centred_data)
+    if n_rows > PCA_SAMPLE_LIMIT:
+        # the statement loadings of a huge map are estimated from a seeded sample of
+        # participants (deterministic, unlike Polis's mini-batch PCA); all are projected
+        rows = np.sort(
+            np.random.default_rng(seed).choice(n_rows, size=PCA_SAMPLE_LIMIT, replace=False)
+        )
+        components = _pca_two_components(RowBlocks(centred[rows]), seed)
+    else:
+        components = _pca_two_components(RowBlocks(centred), seed)
+
+    # sparsity-aware projection: zeroed columns count as voted, as in Polis
+    vote_rows = matrix.row_of_each_vote()
+    if any_zeroed:
+        n_zeroed_voted = int((zeroed & voted_columns).sum())
+        active_votes = np.bincount(vote_rows[~zeroed[indices]], minlength=n_rows)
+        projection_votes = active_votes + n_zeroed_voted
+    else:
+        projection_votes = row_counts
+    scale = np.sqrt(n_voted_columns / np.maximum(projection_votes, 1))
+    projection = RowBlocks(centred).dot(components.T) * scale[:, None]
+    del centred, centred_data
+    extremity = np.sqrt(n_voted_columns) * np.abs(1.0 - center)[:, None].T * components
+    extremity = np.sqrt((extremity**2).sum(axis=0))
+
+    in_map = _in_map(row_counts, n_voted_columns, min_votes)
+    if table.time is not None and replay_inclusion:
+        in_map |= _entered_early(table, matrix, ~in_map, min_votes)
+    k_state = previous if isinstance(previous, KSmoothing) else KSmoothing.from_dict(previous)
+    silhouettes: dict[int, float] = {}
+    if groups is not None:
+        labels, group_ids = _given_groups(matrix.participant_ids, groups)
+        in_map = labels >= 0
+    else:
+        labels, group_ids, silhouettes, k_state = _compute_groups(
+            projection, in_map, k_state, n_groups, group_restarts, seed
+        )
+    group_count = len(group_ids)
+
+    group_agrees, group_disagrees, group_votes = _group_counts(
+        matrix, labels, group_count, vote_rows
+    )
+    gic = group_informed_consensus(group_agrees, group_votes)
+    sizes = np.bincount(labels[labels >= 0], minlength=group_count)
+    # repness on the zeroed matrix: zeroed columns read as a pass from every member
+    rep_agrees = np.where(zeroed[None, :], 0, group_agrees)
+    rep_disagrees = np.where(zeroed[None, :], 0, group_disagrees)
+    rep_votes = np.where(zeroed[None, :], sizes[:, None], group_votes)
+    stats = repness_stats(rep_agrees, rep_disagrees, rep_votes)
+    candidates = np.flatnonzero(~zeroed & voted_columns)
+    group_summaries = [
+        GroupSummary(
+            id=int(group_ids[g]),
+            size=int(sizes[g]),
+            representative=[
+                _plain(statement_ids[c])
+                for c in _select_representative(stats, rep_agrees, rep_disagrees, g, candidates)
+            ],
+        )
+        for g in range(group_count)
+    ]
+    agree_ids, disagree_ids = consensus_statements(
+        column_agrees, column_disagrees, column_votes, candidates
+    )
+    consensus = Consensus(
+        agree=[_plain(statement_ids[c]) for c in agree_ids],
+        disagree=[_plain(statement_ids[c]) for c in disagree_ids],
+    )
+    priority = comment_priority(
+        group_agrees.sum(axis=0),
+        group_disagrees.sum(axis=0),
+        group_votes.sum(axis=0),
+        extremity,
+        is_meta,
+    )
+
+    bridge = None
+    if bridging:
+        from middleground.analysis.bridging import BridgingOptions, fit_bridging_matrix
+
+        options = bridging_options or BridgingOptions()
+        bridge = fit_bridging_matrix(
+            matrix, options=options, seed=seed, exclude=zeroed, start_factor=components[0]
+        )
+
+    declared_result = None
+    if declared is not None:
+        from middleground.analysis.declared import declared_consensus_matrix
+
+        declared_result = declared_consensus_matrix(
+            matrix, declared, exclude=zeroed, options=declared_options
+        )
+
+    side_agree = stats["rat"] > stats["rdt"]
+    results = []
+    agrees_list = column_agrees.tolist()
+    disagrees_list = column_disagrees.tolist()
+    votes_list = column_votes.tolist()
+    for c, sid in enumerate(statement_ids.tolist()):
+        repness = {}
+        for g in range(group_count):
+            agree = bool(side_agree[g, c])
+            repness[int(group_ids[g])] = Repness(
+                side="agree" if agree else "disagree",
+                value=float(stats["ra" if agree else "rd"][g, c]),
+                test=float(stats["rat" if agree else "rdt"][g, c]),
+                p_success=float(stats["pa" if agree else "pd"][g, c]),
+                p_test=float(stats["pat" if agree else "pdt"][g, c]),
+                n_success=int((rep_agrees if agree else rep_disagrees)[g, c]),
+                n_trials=int(rep_votes[g, c]),
+            )
+        results.append(
+            StatementResult(
+                id=sid,
+                agrees=agrees_list[c],
+                disagrees=disagrees_list[c],
+                passes=votes_list[c] - agrees_list[c] - disagrees_list[c],
+                moderated_out=bool(is_moderated[c]),
+                meta=bool(is_meta[c]),
+                group_informed_consensus=float(gic[c]),
+                extremity=float(extremity[c]),
+                priority=float(priority[c]),
+                repness=repness,
+                bridging_intercept=None if bridge is None else bridge.intercept_of(c),
+                bridging_intercept_se=None if bridge is None else bridge.intercept_se_of(c),
+                bridging_factor=None if bridge is None else bridge.factor_of(c),
+                bridging_status=None if bridge is None else bridge.status_of(c),
+            )
+        )
+    x = np.where(in_map, projection[:, 0], np.nan) if n_rows else np.zeros(0)
+    y = np.where(in_map, projection[:, 1], np.nan) if n_rows else np.zeros(0)
+    return ConversationAnalysis(
+        participants=ParticipantMap(
+            ids=matrix.participant_ids, group=labels, x=x, y=y, n_votes=row_counts
+        ),
+        groups=group_summaries,
+        statements=results,
+        consensus=consensus,
+        k_smoothing=k_state,
+        silhouettes=silhouettes,
+        components=components,
+        center=center,
+        groups_given=groups is not None,
+        declared=declared_result,
+        bridging=bridge,
+    )
+
+
+def _given_groups(
+    participant_ids: np.ndarray, groups: Mapping[Any, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row labels 0..k-1 from a participant -> group id mapping (-1 for absent)."""
+    raw = np.array([groups.get(_plain(pid), -1) for pid in participant_ids.tolist()])
+    raw = raw.astype(np.int64) if raw.size else np.zeros(0, dtype=np.int64)
+    group_ids = np.unique(raw[raw >= 0]) if raw.size else np.zeros(0, dtype=np.int64)
+    labels = np.full(raw.size, -1, dtype=np.int64)
+    if group_ids.size:
+        labels[raw >= 0] = np.searchsorted(group_ids, raw[raw >= 0])
+    return labels, group_ids
+
+
+def _compute_groups(
+    projection: np.ndarray,
+    in_map: np.ndarray,
+    k_state: KSmoothing,
+    forced_k: int | None,
+    restarts: int = 0,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray, dict[int, float], KSmoothing]:
+    """Base clusters, then groups for k = 2..5 by silhouette (with k-smoothing)."""
+    n_rows = projection.shape[0]
+    labels = np.full(n_rows, -1, dtype=np.int64)
+    members = np.flatnonzero(in_map)
+    if members.size == 0:
+        return labels, np.zeros(0, dtype=np.int64), {}, k_state
+    points = projection[members]
+    if members.size > BASE_SAMPLE_LIMIT:
+        # beyond Polis's 100,000-participant cap, base clusters are fitted on a seeded
+        # sample of that size (kept in row order) and everyone joins the nearest one
+        rng = np.random.default_rng(seed)
+        sample = np.sort(rng.choice(members.size, size=BASE_SAMPLE_LIMIT, replace=False))
+        base_centres, _ = polis_kmeans(points[sample], BASE_K, max_iter=100)
+        base_labels = nearest_centre(points, base_centres)
+        used = np.bincount(base_labels, minlength=base_centres.shape[0]) > 0
+        base_centres = base_centres[used]
+        base_labels = (np.cumsum(used) - 1)[base_labels]
+    else:
+        base_centres, base_labels = polis_kmeans(points, BASE_K, max_iter=100)
+    base_sizes = np.bincount(base_labels, minlength=base_centres.shape[0]).astype(float)
+    max_k = min(MAX_GROUPS, 2 + base_centres.shape[0] // 12)
+    k_values = range(2, max_k + 1) if forced_k is None else [max(2, forced_k)]
+    clusterings: dict[int, np.ndarray] = {}
+    silhouettes: dict[int, float] = {}
+    for k in k_values:
+        # Polis passes its group iteration count under a name kmeans ignores: 20 steps
+        centres, group_of_base = polis_kmeans(base_centres, k, weights=base_sizes, max_iter=20)
+        if restarts:
+            best = inertia(base_centres, centres, group_of_base, base_sizes)
+            rng = np.random.default_rng(seed + k)
+            distinct = first_distinct_rows(base_centres, base_centres.shape[0])
+            for _ in range(restarts):
+                if distinct.size < k:
+                    break
+                pick = np.sort(rng.choice(distinct, size=k, replace=False))
+                other_centres, other = polis_kmeans(
+                    base_centres, k, weights=base_sizes, max_iter=20, start=base_centres[pick]
+                )
+                score = inertia(base_centres, other_centres, other, base_sizes)
+                if score < best - 1e-9:
+                    best, group_of_base = score, other
+        clusterings[k] = group_of_base
+        silhouettes[k] = silhouette(base_centres, group_of_base)
+    # the best silhouette wins; on ties the larger k, as Clojure's max-key does
+    best_k = max(silhouettes, key=lambda k: (silhouettes[k], k))
+    if forced_k is None:
+        k_state = k_state.update(best_k)
+    chosen_k = k_state.smoothed_k if k_state.smoothed_k in clusterings else best_k
+    group_of_base = clusterings[chosen_k]
+    labels[members] = group_of_base[base_labels]
+    group_ids = np.arange(int(group_of_base.max()) + 1 if group_of_base.size else 0)
+    return labels, group_ids, silhouettes, k_state

@@ -1,0 +1,105 @@
+"""The panel report (HTML and PDF): the pre-registered rules first, then the results."""
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from middleground.analysis.delphi import QUANTILE_METHODS, ConsensusRules
+from middleground.core.pdf import Document
+
+from . import stats
+from .models import Study
+
+
+def context(study: Study) -> dict[str, Any]:
+    rounds = stats.study_results(study)
+    final: dict[int, dict] = {}
+    for r in rounds:
+        for row in r["items"]:
+            if not row.get("hidden"):
+                final[row["item"]] = {**row, "last_round": r["number"]}
+    return {
+        "study": study,
+        "rules_text": ConsensusRules.from_dict(study.rules).describe() if study.rules else "",
+        "rules": study.rules,
+        "quantile_method": QUANTILE_METHODS["linear"],
+        "rounds": rounds,
+        "final": [final[k] for k in sorted(final, key=lambda k: final[k]["position"])],
+        "panel_size": study.panellists.count(),
+        "min_group_size": stats.MIN_GROUP_SIZE,
+    }
+
+
+def _status(row: dict) -> str:
+    if row.get("consensus_reached") is True:
+        return _("consensus")
+    if row.get("consensus_reached") is False:
+        return _("no consensus")
+    return "—"
+
+
+def pdf(study: Study) -> bytes:
+    ctx = context(study)
+    doc = Document(_("Delphi panel report: %(t)s") % {"t": study.title})
+    if study.is_simulated:
+        doc.paragraph(_("SIMULATED DATA: the answers in this study were generated for a demo."))
+    doc.paragraph(study.question)
+    doc.heading(_("Pre-registered consensus rules"))
+    locked = study.rules_locked_at
+    doc.paragraph(
+        _("%(rule)s. Fixed at launch on %(date)s and not changed afterwards.")
+        % {"rule": ctx["rules_text"], "date": f"{locked:%Y-%m-%d}" if locked else "—"}
+    )
+    if study.version > 1:
+        doc.paragraph(
+            _("Version %(v)s. Why the rules changed: %(note)s")
+            % {"v": study.version, "note": study.version_note}
+        )
+    doc.paragraph(
+        _(
+            "Quartiles: %(method)s. Stability: change of the coefficient of variation at most "
+            "%(cv)s and a Wilcoxon signed-rank test on paired answers (p ≥ 0.05) where at "
+            "least 6 answers changed. Groups with fewer than %(k)s answers are not reported."
+        )
+        % {"method": ctx["quantile_method"], "cv": study.max_cv_change, "k": ctx["min_group_size"]}
+    )
+    doc.paragraph(
+        _("Panel: %(n)s members, %(r)s round(s). %(stop)s")
+        % {"n": ctx["panel_size"], "r": len(ctx["rounds"]), "stop": study.stop_reason}
+    )
+    doc.heading(_("Final status per item"))
+    rows = []
+    for row in ctx["final"]:
+        s = row.get("summary") or row.get("desirability") or {}
+        rows.append(
+            [
+                row["position"],
+                row["text"][:90],
+                row["last_round"],
+                row["n"],
+                s.get("median", "—"),
+                s.get("iqr", "—"),
+                _status(row),
+            ]
+        )
+    doc.table([_("Item"), _("Statement"), _("Round"), "n", _("Median"), "IQR", _("Status")], rows)
+    for r in ctx["rounds"]:
+        doc.heading(_("Round %(n)s") % {"n": r["number"]})
+        for row in r["items"]:
+            doc.paragraph(f"{row['position']}. {row['text']}")
+            if row.get("hidden"):
+                doc.paragraph(_("Open round: results are shown when it closes."))
+                continue
+            dist = row.get("distribution") or []
+            if dist:
+                header = list(dist[0].keys())
+                doc.table(header, [[d[k] for k in header] for d in dist])
+            stab = row.get("stability")
+            if stab:
+                doc.paragraph(_("Stability: %(r)s") % {"r": stab["reason"]})
+            if row.get("kendall"):
+                k = row["kendall"]
+                doc.paragraph(
+                    f"Kendall's W = {k['w']}, χ² = {k['chi2']}, df = {k['df']}, p = {k['p_value']}"
+                )
+    return doc.to_bytes()

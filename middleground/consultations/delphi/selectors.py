@@ -1,0 +1,144 @@
+"""Permission-checked reads of Delphi studies: the only way pages and the API fetch them.
+
+404 for what the user may not see; PermissionDenied for what they may see but not change.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Answer, Item, PanelInvite, PanelSeat, Round, Study, StudyStatus
+from .services import can_invite, can_manage, chairs_task_force, seat_of
+
+
+def studies(user: Any, *, q: str = "", status: str = "") -> QuerySet[Study]:
+    """Published studies for everyone; running and closed ones for network members and
+    panellists; drafts for the secretariat and the chair of the study's task force."""
+    qs = Study.objects.select_related("task_force", "focus_area")
+    if not (user.is_authenticated and user.is_secretariat):
+        visible = Q(is_published=True)
+        if user.is_authenticated:
+            seated = PanelSeat.objects.filter(user=user).values("study_id")
+            visible |= Q(pk__in=seated)
+            if user.role == "representative" and user.institution_id:
+                visible |= Q(task_force__chair_id=user.institution_id)
+            if user.is_network_member:
+                visible |= ~Q(status=StudyStatus.DRAFT)
+        qs = qs.filter(visible)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(question__icontains=q))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.distinct()
+
+
+def get_study(user: Any, *, slug: str | None = None, pk: int | None = None) -> Study:
+    lookup = {"slug": slug} if slug is not None else {"pk": pk}
+    study = studies(user).filter(**lookup).first()
+    if study is None:
+        raise Http404
+    return study
+
+
+def get_study_for_manage(user: Any, **lookup) -> Study:
+    study = get_study(user, **lookup)
+    if not can_manage(user, study):
+        raise PermissionDenied
+    return study
+
+
+def get_study_for_invite(user: Any, **lookup) -> Study:
+    study = get_study(user, **lookup)
+    if not can_invite(user, study):
+        raise PermissionDenied
+    return study
+
+
+def can_see_results(user: Any, study: Study) -> bool:
+    if study.is_draft:
+        return False
+    return bool(
+        study.is_published
+        or can_manage(user, study)
+        or chairs_task_force(user, study)
+        or seat_of(user, study) is not None
+    )
+
+
+def get_study_results(user: Any, **lookup) -> Study:
+    study = get_study(user, **lookup)
+    if not can_see_results(user, study):
+        raise PermissionDenied
+    return study
+
+
+def get_study_for_answering(user: Any, **lookup) -> tuple[Study, Any]:
+    """The study and the caller's own pseudonym; PermissionDenied if not on the panel."""
+    study = get_study(user, **lookup)
+    panellist = seat_of(user, study)
+    if panellist is None:
+        raise PermissionDenied
+    return study, panellist
+
+
+def get_round(user: Any, pk: int) -> Round:
+    round = Round.objects.select_related("study").filter(pk=pk).first()
+    if round is None or not studies(user).filter(pk=round.study_id).exists():
+        raise Http404
+    return round
+
+
+def items(study: Study) -> QuerySet[Item]:
+    return study.items.all()
+
+
+def own_answers(panellist: Any, round: Round | None) -> dict[int, Answer]:
+    if round is None:
+        return {}
+    return {a.item_id: a for a in Answer.objects.filter(panellist=panellist, round=round)}
+
+
+def panel_status(user: Any, study: Study) -> list[dict[str, Any]]:
+    """Who is on the panel and whether they have answered the open round — never what.
+
+    The secretariat only. Sorted by name, with no time of answer, so the order tells
+    nothing either.
+    """
+    if not can_manage(user, study):
+        raise PermissionDenied
+    round = study.open_round() or study.last_round()
+    done: set[int] = set()
+    if round is not None:
+        answered = Answer.objects.filter(round=round).values("panellist_id")
+        done = set(
+            PanelSeat.objects.filter(study=study, panellist_id__in=answered).values_list(
+                "user_id", flat=True
+            )
+        )
+    people = []
+    for seat in PanelSeat.objects.filter(study=study).select_related("user"):
+        u = seat.user
+        people.append(
+            {
+                "name": u.get_full_name() or u.username,
+                "email": u.email,
+                "done": u.pk in done,
+            }
+        )
+    pending = [
+        {"name": "", "email": i.email, "done": None}
+        for i in PanelInvite.objects.filter(study=study, user__isnull=True)
+    ]
+    return sorted(people, key=lambda r: str(r["name"]).lower()) + pending
+
+
+def named_answers(user: Any, study: Study) -> dict[str, str]:
+    """For a study declared *named*: pseudonym -> person, for the secretariat only."""
+    if not (study.is_named and can_manage(user, study)):
+        raise PermissionDenied
+    return {
+        s.panellist.pseudonym: (s.user.get_full_name() or s.user.username)
+        for s in PanelSeat.objects.filter(study=study).select_related("user", "panellist")
+    }

@@ -1,0 +1,860 @@
+"""Writes of Delphi studies. Keyword-only, atomic, actor-checked, audited.
+
+Bad input raises ``ServiceError`` before anything is written, so a rejected call leaves
+no partial data. Audit lines never name a pseudonym next to a person.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from middleground.accounts.models import Invitation, Role, User
+from middleground.accounts.services import create_invitation, record_audit
+from middleground.analysis import delphi as core
+from middleground.core.errors import ServiceError
+from middleground.network.models import FocusArea, Institution, TaskForce
+
+from . import stats
+from .models import (
+    Anonymity,
+    Answer,
+    Item,
+    ItemKind,
+    PanelInvite,
+    Panellist,
+    PanelSeat,
+    Reminder,
+    Round,
+    Study,
+    StudyMode,
+    StudyStatus,
+)
+
+LIKERT_POINTS = (5, 7, 9)
+#: Real-time mode asks for a reason outside the IQR once this many others have answered.
+LIVE_MIN_ANSWERS = 3
+DEFAULT_LABELS = {
+    5: ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"],
+    7: [
+        "Strongly disagree",
+        "Disagree",
+        "Somewhat disagree",
+        "Neutral",
+        "Somewhat agree",
+        "Agree",
+        "Strongly agree",
+    ],
+    9: [
+        "Strongly disagree",
+        "Disagree",
+        "Mostly disagree",
+        "Slightly disagree",
+        "Neutral",
+        "Slightly agree",
+        "Mostly agree",
+        "Agree",
+        "Strongly agree",
+    ],
+}
+STUDY_FIELDS = (
+    "title",
+    "question",
+    "topics",
+    "mode",
+    "anonymity",
+    "max_rounds",
+    "stop_when_stable",
+    "max_cv_change",
+    "drop_consensus_items",
+    "round_days",
+)
+
+
+def _forbidden() -> ServiceError:
+    return ServiceError(_("You are not allowed to do this."), status=403)
+
+
+# --------------------------------------------------------------------------- permissions
+
+
+def can_manage(user: Any, study: Study | None = None) -> bool:
+    return bool(user.is_authenticated and user.is_secretariat)
+
+
+def chairs_task_force(user: Any, study: Study) -> bool:
+    task_force = study.task_force
+    return bool(
+        user.is_authenticated and task_force is not None and user.represents(task_force.chair_id)
+    )
+
+
+def can_invite(user: Any, study: Study) -> bool:
+    return can_manage(user, study) or chairs_task_force(user, study)
+
+
+def seat_of(user: Any, study: Study) -> Panellist | None:
+    """The caller's own pseudonym in a study (only ever for the caller themself)."""
+    if not user.is_authenticated:
+        return None
+    seat = PanelSeat.objects.filter(study=study, user=user).select_related("panellist").first()
+    return seat.panellist if seat else None
+
+
+# --------------------------------------------------------------------------- studies
+
+
+def parse_rules(data: Any) -> dict:
+    """Validate a rule set (the JSON form of ``ConsensusRules``) and normalise it."""
+    if not data:
+        raise ServiceError(
+            _("Set at least one consensus rule before the study launches."), field="rules"
+        )
+    try:
+        return core.ConsensusRules.from_dict(data).to_dict()
+    except (ValueError, TypeError) as exc:
+        raise ServiceError(_("Invalid consensus rule: %(e)s") % {"e": exc}, field="rules") from exc
+
+
+def _study_fields(data: dict[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key in STUDY_FIELDS:
+        if key in data and data[key] is not None:
+            fields[key] = data[key]
+    for key in ("title", "question"):
+        if key in fields:
+            fields[key] = str(fields[key]).strip()
+            if not fields[key]:
+                raise ServiceError(_("This field is required."), field=key)
+    if "topics" in fields:
+        topics = fields["topics"]
+        if isinstance(topics, str):
+            topics = topics.split(",")
+        fields["topics"] = [str(t).strip() for t in topics if str(t).strip()][:20]
+    if "mode" in fields and fields["mode"] not in StudyMode.values:
+        raise ServiceError(_("Unknown mode."), field="mode")
+    if "anonymity" in fields and fields["anonymity"] not in Anonymity.values:
+        raise ServiceError(_("Unknown anonymity level."), field="anonymity")
+    if "max_rounds" in fields and not 1 <= int(fields["max_rounds"]) <= 10:
+        raise ServiceError(_("A study has 1 to 10 rounds."), field="max_rounds")
+    if "round_days" in fields and not 1 <= int(fields["round_days"]) <= 120:
+        raise ServiceError(_("A round lasts 1 to 120 days."), field="round_days")
+    if "max_cv_change" in fields and not 0 <= float(fields["max_cv_change"]) <= 5:
+        raise ServiceError(_("The CV change limit must be between 0 and 5."), field="max_cv_change")
+    if data.get("focus_area"):
+        area = FocusArea.objects.filter(slug=data["focus_area"]).first()
+        if area is None:
+            raise ServiceError(_("Unknown focus area."), field="focus_area")
+        fields["focus_area"] = area
+    if data.get("task_force"):
+        tf = TaskForce.objects.filter(pk=data["task_force"]).first()
+        if tf is None:
+            raise ServiceError(_("Unknown task force."), field="task_force")
+        fields["task_force"] = tf
+    if data.get("rules"):
+        fields["rules"] = parse_rules(data["rules"])
+    return fields
+
+
+def create_study(*, actor: User, data: dict[str, Any]) -> Study:
+    if not can_manage(actor):
+        raise _forbidden()
+    fields = _study_fields(data)
+    for required in ("title", "question"):
+        if required not in fields:
+            raise ServiceError(_("This field is required."), field=required)
+    with transaction.atomic():
+        study = Study.objects.create(created_by=actor, **fields)
+        record_audit(actor=actor, action="delphi.study.create", target=study, title=study.title)
+    return study
+
+
+def update_study(*, actor: User, study: Study, data: dict[str, Any]) -> Study:
+    if not can_manage(actor, study):
+        raise _forbidden()
+    if not study.is_draft:
+        raise ServiceError(
+            _(
+                "This study has launched: its rules and settings are locked. "
+                "Create a new version to change them."
+            ),
+            field="rules" if "rules" in data else None,
+            status=409,
+        )
+    fields = _study_fields(data)
+    with transaction.atomic():
+        for key, value in fields.items():
+            setattr(study, key, value)
+        study.save()
+        record_audit(actor=actor, action="delphi.study.update", target=study, fields=sorted(fields))
+    return study
+
+
+def _item_scale(item: Item) -> core.LikertScale | core.NumericScale | None:
+    if item.kind in (ItemKind.LIKERT, ItemKind.PAIR):
+        return core.LikertScale(
+            item.config["points"], tuple(item.config.get("labels") or ()) or None
+        )
+    if item.kind == ItemKind.NUMERIC:
+        c = item.config
+        return core.NumericScale(
+            c.get("lower"), c.get("upper"), c.get("unit", ""), c.get("bins", 10)
+        )
+    return None
+
+
+def item_rules(item: Item, study: Study | None = None) -> core.ConsensusRules | None:
+    """The rule that judges an item: its own (numeric items may carry one) or the study's."""
+    study = study or item.study
+    data = item.config.get("rules") or study.rules
+    return core.ConsensusRules.from_dict(data) if data else None
+
+
+def _item_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
+    config = dict(config or {})
+    if kind in (ItemKind.LIKERT, ItemKind.PAIR):
+        points = config.get("points", 5)
+        try:
+            points = int(points)
+        except (TypeError, ValueError):
+            points = 0
+        if points not in LIKERT_POINTS:
+            raise ServiceError(_("A Likert scale has 5, 7 or 9 points."), field="points")
+        labels = [str(x).strip() for x in (config.get("labels") or []) if str(x).strip()]
+        if labels and len(labels) != points:
+            raise ServiceError(
+                _("Give one label per point (%(n)s), lowest first.") % {"n": points},
+                field="labels",
+            )
+        return {"points": points, "labels": labels or DEFAULT_LABELS[points]}
+    if kind == ItemKind.NUMERIC:
+        out: dict[str, Any] = {"unit": str(config.get("unit") or "").strip()[:40]}
+        for key in ("lower", "upper"):
+            value = config.get(key)
+            out[key] = None if value in (None, "") else float(value)
+        try:
+            core.NumericScale(out["lower"], out["upper"], out["unit"])
+        except ValueError as exc:
+            raise ServiceError(str(exc), field="lower") from exc
+        out["bins"] = 10
+        if config.get("rules"):
+            out["rules"] = parse_rules(config["rules"])
+        return out
+    if kind == ItemKind.RANKING:
+        raw = config.get("options") or []
+        options = []
+        for i, opt in enumerate(raw):
+            label = str((opt.get("label") if isinstance(opt, dict) else opt) or "").strip()
+            if label:
+                oid = opt.get("id") if isinstance(opt, dict) and opt.get("id") else f"o{i + 1}"
+                options.append({"id": str(oid), "label": label})
+        if len(options) < 2:
+            raise ServiceError(_("A ranking needs at least two options."), field="options")
+        if len({o["id"] for o in options}) != len(options) or len(
+            {o["label"].lower() for o in options}
+        ) != len(options):
+            raise ServiceError(_("Options must be different from each other."), field="options")
+        return {"options": options}
+    if kind == ItemKind.TEXT:
+        return {}
+    raise ServiceError(_("Unknown item type."), field="kind")
+
+
+def add_item(
+    *,
+    actor: User,
+    study: Study,
+    kind: str,
+    text: str,
+    config: dict[str, Any] | None = None,
+    source_item: Item | None = None,
+) -> Item:
+    """Add an item. Before launch it joins round one; after launch, the next round."""
+    if not can_manage(actor, study):
+        raise _forbidden()
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(_("Write the statement or question."), field="text")
+    if kind not in ItemKind.values:
+        raise ServiceError(_("Unknown item type."), field="kind")
+    cfg = _item_config(kind, config or {})
+    if study.is_draft:
+        first_round = 1
+    else:
+        if study.status != StudyStatus.RUNNING or study.is_realtime:
+            raise ServiceError(
+                _("Items can be added to a running study between rounds only."), status=409
+            )
+        last = study.last_round()
+        if last is not None and last.closed_at is None:
+            raise ServiceError(
+                _("Close the current round first; new items join the next round."), status=409
+            )
+        first_round = (last.number if last else 0) + 1
+        if first_round > study.max_rounds:
+            raise ServiceError(_("The study has no round left for new items."), status=409)
+        rules = item_rules(Item(kind=kind, config=cfg, study=study), study)
+        scale = _item_scale(Item(kind=kind, config=cfg))
+        if rules is not None and scale is not None:
+            try:
+                rules.check_scale(scale)
+            except ValueError as exc:
+                raise ServiceError(str(exc), field="rules") from exc
+    with transaction.atomic():
+        position = study.items.count() + 1
+        item = Item.objects.create(
+            study=study,
+            kind=kind,
+            text=text,
+            config=cfg,
+            first_round=first_round,
+            position=position,
+            source_item=source_item,
+        )
+        record_audit(actor=actor, action="delphi.item.add", target=item, study=study.pk)
+    return item
+
+
+def launch_study(*, actor: User, study: Study, now=None) -> Study:
+    """Lock the pre-registered rules and open round one (or the live round)."""
+    if not can_manage(actor, study):
+        raise _forbidden()
+    if not study.is_draft:
+        raise ServiceError(_("This study has already launched."), status=409)
+    if not study.rules:
+        raise ServiceError(
+            _("A study cannot launch without a consensus rule: set the rules first."),
+            field="rules",
+        )
+    rules = core.ConsensusRules.from_dict(study.rules)
+    items = list(study.items.filter(first_round=1))
+    if not items:
+        raise ServiceError(_("Add at least one item for round one."), field="items")
+    if study.is_realtime and any(i.kind == ItemKind.TEXT for i in items):
+        raise ServiceError(_("Real-time studies cannot have free-text items."), field="items")
+    for item in items:
+        scale = _item_scale(item)
+        if scale is None:
+            continue
+        try:
+            (item_rules(item, study) or rules).check_scale(scale)
+        except ValueError as exc:
+            raise ServiceError(
+                _("Item %(n)s: %(e)s. Give it a rule that fits its scale.")
+                % {"n": item.position, "e": exc},
+                field="rules",
+            ) from exc
+    now = now or timezone.now()
+    with transaction.atomic():
+        study.status = StudyStatus.RUNNING
+        study.rules_locked_at = now
+        study.launched_at = now
+        study.save(update_fields=["status", "rules_locked_at", "launched_at"])
+        Round.objects.create(
+            study=study,
+            number=1,
+            opened_at=now,
+            closes_at=None if study.is_realtime else now + timedelta(days=study.round_days),
+        )
+        record_audit(actor=actor, action="delphi.study.launch", target=study, rules=study.rules)
+    return study
+
+
+def new_version(*, actor: User, study: Study, rules: Any, note: str) -> Study:
+    """Rules cannot change after launch: a change makes a new version with a visible note.
+
+    The new version is a draft with a copy of the items and the same panel (under new
+    pseudonyms); the old one is closed and marked superseded.
+    """
+    if not can_manage(actor, study):
+        raise _forbidden()
+    if study.is_draft:
+        raise ServiceError(_("A draft's rules can be edited directly."), status=409)
+    if study.status == StudyStatus.SUPERSEDED:
+        raise ServiceError(_("This version was already replaced."), status=409)
+    note = (note or "").strip()
+    if not note:
+        raise ServiceError(
+            _("Say why the rules change; the note is shown to everyone."), field="note"
+        )
+    new_rules = parse_rules(rules)
+    now = timezone.now()
+    with transaction.atomic():
+        old = Study.objects.select_for_update().get(pk=study.pk)
+        if old.status == StudyStatus.SUPERSEDED:
+            raise ServiceError(_("This version was already replaced."), status=409)
+        copy = Study.objects.create(
+            **{k: getattr(old, k) for k in STUDY_FIELDS},
+            focus_area=old.focus_area,
+            task_force=old.task_force,
+            is_simulated=old.is_simulated,
+            rules=new_rules,
+            version=old.version + 1,
+            previous_version=old,
+            version_note=note,
+            created_by=actor,
+        )
+        for item in old.items.filter(first_round=1):
+            Item.objects.create(
+                study=copy,
+                kind=item.kind,
+                text=item.text,
+                config=item.config,
+                position=item.position,
+                first_round=1,
+            )
+        for invite in old.invites.all():
+            PanelInvite.objects.create(
+                study=copy,
+                email=invite.email,
+                user=invite.user,
+                invitation=invite.invitation,
+                invited_by=invite.invited_by,
+                accepted_at=invite.accepted_at,
+            )
+        seated = PanelSeat.objects.filter(study=old).select_related("user", "panellist")
+        for seat in seated:
+            _seat(copy, seat.user, expertise=seat.panellist.expertise)
+        old.rounds.filter(closed_at__isnull=True).update(closed_at=now)
+        old.status = StudyStatus.SUPERSEDED
+        old.stop_reason = _("Replaced by version %(v)s.") % {"v": copy.version}
+        old.save(update_fields=["status", "stop_reason"])
+        record_audit(
+            actor=actor,
+            action="delphi.study.new_version",
+            target=copy,
+            previous=old.pk,
+            note=note,
+            rules=new_rules,
+        )
+    return copy
+
+
+def publish_results(*, actor: User, study: Study, published: bool = True) -> Study:
+    if not can_manage(actor, study):
+        raise _forbidden()
+    if published and study.is_draft:
+        raise ServiceError(_("A draft has no results to publish."), status=409)
+    with transaction.atomic():
+        study.is_published = published
+        study.save(update_fields=["is_published"])
+        record_audit(actor=actor, action="delphi.study.publish", target=study, published=published)
+    return study
+
+
+# --------------------------------------------------------------------------- panel
+
+
+def _groups_of(user: User) -> dict[str, Any]:
+    institution = user.institution
+    if institution is None:
+        expert = getattr(user, "expert_profile", None)
+        institution = expert.institution if expert else None
+    if institution is None:
+        return {}
+    country = institution.country
+    return {
+        "regional_group": country.regional_group or None,
+        "blocs": sorted(b.code for b in country.blocs.all()),
+        "institution_type": institution.kind,
+    }
+
+
+def _seat(study: Study, user: User, expertise: dict | None = None, simulated=False) -> Panellist:
+    existing = PanelSeat.objects.filter(study=study, user=user).select_related("panellist").first()
+    if existing:
+        return existing.panellist
+    while True:
+        panellist = Panellist(
+            study=study, groups=_groups_of(user), expertise=expertise or {}, is_simulated=simulated
+        )
+        if not Panellist.objects.filter(study=study, pseudonym=panellist.pseudonym).exists():
+            break
+    panellist.save()
+    PanelSeat.objects.create(study=study, user=user, panellist=panellist)
+    return panellist
+
+
+def invite_panel(
+    *,
+    actor: User,
+    study: Study,
+    emails: list[str],
+    accept_url_base: str,
+    institution: Institution | None = None,
+) -> list[PanelInvite]:
+    """Invite people to the panel. People with an account join at once; others get the
+    foundation's single-use sign-up link (sent by the secretariat only) and join when they
+    first visit the Delphi pages with their new account."""
+    if not can_invite(actor, study):
+        raise _forbidden()
+    if study.status in (StudyStatus.CLOSED, StudyStatus.SUPERSEDED):
+        raise ServiceError(_("This study is closed."), status=409)
+    cleaned: list[str] = []
+    for raw in emails:
+        email = User.objects.normalize_email((raw or "").strip())
+        if not email:
+            continue
+        if "@" not in email or " " in email:
+            raise ServiceError(_("'%(e)s' is not an e-mail address.") % {"e": raw}, field="emails")
+        if email.lower() not in {e.lower() for e in cleaned}:
+            cleaned.append(email)
+    if not cleaned:
+        raise ServiceError(_("Give at least one e-mail address."), field="emails")
+    users = {
+        u.email.lower(): u
+        for u in User.objects.filter(is_active=True).filter(email__in=cleaned)
+        if u.email
+    }
+    for email in cleaned:
+        if email.lower() not in users and not actor.is_secretariat:
+            raise ServiceError(
+                _(
+                    "%(e)s has no account yet. Only the secretariat can send sign-up links; "
+                    "ask it to invite this person."
+                )
+                % {"e": email},
+                field="emails",
+            )
+    created: list[PanelInvite] = []
+    with transaction.atomic():
+        for email in cleaned:
+            if PanelInvite.objects.filter(study=study, email__iexact=email).exists():
+                continue
+            user = users.get(email.lower())
+            invite = PanelInvite(study=study, email=email, invited_by=actor)
+            if user is not None:
+                invite.user = user
+                invite.accepted_at = timezone.now()
+                _seat(study, user)
+            else:
+                invitation, _link = create_invitation(
+                    actor=actor,
+                    email=email,
+                    role=Role.EXPERT if institution else Role.PUBLIC,
+                    institution=institution,
+                    purpose=_("Delphi panel: %(t)s") % {"t": study.title[:150]},
+                    accept_url_base=accept_url_base,
+                )
+                invite.invitation = invitation
+            invite.save()
+            created.append(invite)
+        record_audit(actor=actor, action="delphi.panel.invite", target=study, count=len(created))
+    return created
+
+
+def claim_invitations(*, user: Any) -> int:
+    """Seat a person whose panel invitation link created their account."""
+    if not user.is_authenticated:
+        return 0
+    used = Invitation.objects.filter(used_by=user).values_list("pk", flat=True)
+    pending = PanelInvite.objects.filter(
+        user__isnull=True, invitation_id__in=list(used)
+    ).select_related("study")
+    count = 0
+    with transaction.atomic():
+        for invite in pending:
+            invite.user = user
+            invite.accepted_at = timezone.now()
+            invite.save(update_fields=["user", "accepted_at"])
+            if invite.study.status in (StudyStatus.DRAFT, StudyStatus.RUNNING):
+                _seat(invite.study, user)
+                count += 1
+    return count
+
+
+def set_expertise(*, actor: User, study: Study, ratings: dict[str, Any]) -> Panellist:
+    panellist = seat_of(actor, study)
+    if panellist is None:
+        raise _forbidden()
+    clean: dict[str, int] = {}
+    for topic, value in (ratings or {}).items():
+        if topic not in study.topics:
+            raise ServiceError(_("Unknown topic '%(t)s'.") % {"t": topic}, field="expertise")
+        if value in (None, ""):
+            continue
+        try:
+            clean[topic] = core.validate_likert(int(value), 5)
+        except (TypeError, ValueError) as exc:
+            raise ServiceError(
+                _("Rate your expertise from 1 (basic) to 5 (leading)."), field="expertise"
+            ) from exc
+    panellist.expertise = clean
+    panellist.save(update_fields=["expertise"])
+    return panellist
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def validate_value(item: Item, value: Any) -> Any:
+    """Check one answer against its item; raise ServiceError naming the item."""
+    try:
+        if item.kind == ItemKind.LIKERT:
+            return core.validate_likert(_number(value), item.config["points"])
+        if item.kind == ItemKind.NUMERIC:
+            c = item.config
+            return core.validate_numeric(_number(value), c.get("lower"), c.get("upper"))
+        if item.kind == ItemKind.RANKING:
+            if isinstance(value, str):
+                value = [v.strip() for v in value.split(",") if v.strip()]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ValueError("a ranking is a list of option ids, best first")
+            core.validate_ranking(value, [o["id"] for o in item.options])
+            return value
+        if item.kind == ItemKind.PAIR:
+            if not isinstance(value, dict):
+                raise ValueError("give a desirability and a feasibility rating")
+            points = item.config["points"]
+            return {
+                "desirability": core.validate_likert(_number(value.get("desirability")), points),
+                "feasibility": core.validate_likert(_number(value.get("feasibility")), points),
+            }
+        if item.kind == ItemKind.TEXT:
+            text = str(value or "").strip()
+            if not text:
+                raise ValueError("the answer is empty")
+            if len(text) > 4000:
+                raise ValueError("the answer is longer than 4000 characters")
+            return text
+    except ValueError as exc:
+        raise ServiceError(
+            _("Item %(n)s: %(e)s.") % {"n": item.position, "e": exc}, field=f"item_{item.pk}"
+        ) from exc
+    raise ServiceError(_("Unknown item type."))
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            raise ValueError("no answer given")
+        try:
+            return float(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a number") from None
+    return value
+
+
+def submit_answers(
+    *, actor: User, study: Study, round: Round, answers: list[dict[str, Any]], now=None
+) -> list[Answer]:
+    """Save a panellist's answers to the open round (all or nothing).
+
+    Each answer: ``{"item": id, "value": ..., "rationale": "", "reason": ""}``. Answers
+    may be changed until the round closes. In real-time mode an answer outside the
+    others' interquartile range needs a reason.
+    """
+    panellist = seat_of(actor, study)
+    if panellist is None:
+        raise ServiceError(_("Only members of this panel can answer."), status=403)
+    now = now or timezone.now()
+    if round.study_id != study.pk:
+        raise ServiceError(_("This round belongs to another study."), field="round")
+    if (
+        study.status != StudyStatus.RUNNING
+        or round.closed_at is not None
+        or (round.closes_at is not None and round.closes_at <= now)
+    ):
+        raise ServiceError(
+            _("Round %(n)s is closed; answers are no longer accepted.") % {"n": round.number},
+            field="round",
+            status=409,
+        )
+    if not answers:
+        raise ServiceError(_("Answer at least one item."), field="answers")
+    items = {i.pk: i for i in study.items.all()}
+    seen: set[int] = set()
+    rows: list[tuple[Item, Any, str, str]] = []
+    for entry in answers:
+        try:
+            item_id = int(entry.get("item"))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ServiceError(_("Unknown item."), field="item") from None
+        item = items.get(item_id)
+        if item is None or not item.asked_in(round.number):
+            raise ServiceError(
+                _("Item %(id)s is not asked in this round.") % {"id": item_id}, field="item"
+            )
+        if item_id in seen:
+            raise ServiceError(
+                _("Item %(n)s is answered twice.") % {"n": item.position}, field="item"
+            )
+        seen.add(item_id)
+        value = validate_value(item, entry.get("value"))
+        rationale = str(entry.get("rationale") or "").strip()[:4000]
+        reason = str(entry.get("reason") or "").strip()[:4000]
+        if study.is_realtime and item.kind in (ItemKind.LIKERT, ItemKind.NUMERIC):
+            live = stats.live_summary(item, round, exclude=panellist)
+            if (
+                live is not None
+                and live.n >= LIVE_MIN_ANSWERS
+                and live.is_outside_iqr(float(value))
+                and not reason
+            ):
+                raise ServiceError(
+                    _(
+                        "Item %(n)s: your answer %(v)s lies outside the panel's interquartile "
+                        "range (%(q1)s–%(q3)s). Please give a reason."
+                    )
+                    % {
+                        "n": item.position,
+                        "v": _fmt(value),
+                        "q1": _fmt(live.q1),
+                        "q3": _fmt(live.q3),
+                    },
+                    field=f"reason_{item.pk}",
+                )
+        rows.append((item, value, rationale, reason))
+    saved: list[Answer] = []
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=round.pk)
+        if locked.closed_at is not None:
+            raise ServiceError(
+                _("The round closed while you were answering."), field="round", status=409
+            )
+        for item, value, rationale, reason in rows:
+            answer, _created = Answer.objects.update_or_create(
+                panellist=panellist,
+                item=item,
+                round=round,
+                defaults={"value": value, "rationale": rationale, "outside_reason": reason},
+            )
+            saved.append(answer)
+    return saved
+
+
+def _fmt(x: Any) -> str:
+    return f"{float(x):g}" if x is not None else "–"
+
+
+# --------------------------------------------------------------------------- rounds
+
+
+def close_round(*, actor: User, round: Round, now=None) -> Round:
+    """Close a round; items that reached consensus leave; apply the stopping rules."""
+    study = round.study
+    if not can_manage(actor, study):
+        raise _forbidden()
+    if round.closed_at is not None:
+        raise ServiceError(_("This round is already closed."), status=409)
+    now = now or timezone.now()
+    with transaction.atomic():
+        round.closed_at = now
+        round.save(update_fields=["closed_at"])
+        asked = [i for i in study.items.all() if i.asked_in(round.number)]
+        remaining = []
+        for item in asked:
+            result = stats.item_round(item, round)
+            if study.drop_consensus_items and result.get("consensus_reached"):
+                item.last_round = round.number
+                item.save(update_fields=["last_round"])
+            else:
+                remaining.append((item, result))
+        future = study.items.filter(first_round__gt=round.number).exists()
+        reason = ""
+        if study.is_realtime:
+            reason = _("The real-time study was closed.")
+        elif round.number >= study.max_rounds:
+            reason = _("The last planned round (%(n)s) is over.") % {"n": study.max_rounds}
+        elif not remaining and not future:
+            reason = _("Every item reached consensus.")
+        elif (
+            study.stop_when_stable
+            and round.number >= 2
+            and not future
+            and all(r.get("stable") for _i, r in remaining if r.get("stable") is not None)
+            and any(r.get("stable") is not None for _i, r in remaining)
+        ):
+            reason = _("Answers were stable between the last two rounds (stopping rule).")
+        if reason:
+            study.status = StudyStatus.CLOSED
+            study.stop_reason = reason
+            study.save(update_fields=["status", "stop_reason"])
+        record_audit(
+            actor=actor,
+            action="delphi.round.close",
+            target=study,
+            round=round.number,
+            stopped=bool(reason),
+        )
+    return round
+
+
+def open_next_round(*, actor: User, study: Study, now=None) -> Round:
+    if not can_manage(actor, study):
+        raise _forbidden()
+    if study.status != StudyStatus.RUNNING or study.is_realtime:
+        raise ServiceError(_("Only a running study in rounds can open a round."), status=409)
+    last = study.last_round()
+    if last is None or last.closed_at is None:
+        raise ServiceError(_("Close the current round first."), status=409)
+    number = last.number + 1
+    if number > study.max_rounds:
+        raise ServiceError(_("The study has no round left."), status=409)
+    if not any(i.asked_in(number) for i in study.items.all()):
+        raise ServiceError(_("No item is left for another round."), status=409)
+    now = now or timezone.now()
+    with transaction.atomic():
+        new = Round.objects.create(
+            study=study,
+            number=number,
+            opened_at=now,
+            closes_at=now + timedelta(days=study.round_days),
+        )
+        record_audit(actor=actor, action="delphi.round.open", target=study, round=number)
+    return new
+
+
+# --------------------------------------------------------------------------- reminders
+
+
+def send_reminders(*, now=None) -> int:
+    """Send at most one reminder per person, round and day. Returns how many were sent."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    base = getattr(settings, "SITE_URL", "").rstrip("/")
+    sent = 0
+    rounds = Round.objects.filter(
+        closed_at__isnull=True, study__status=StudyStatus.RUNNING, study__is_simulated=False
+    ).select_related("study")
+    for round in rounds:
+        if not round.is_open:
+            continue
+        answered = Answer.objects.filter(round=round).values("panellist_id")
+        seats = (
+            PanelSeat.objects.filter(study=round.study, user__is_active=True)
+            .exclude(panellist_id__in=answered)
+            .select_related("user")
+        )
+        for seat in seats:
+            user = seat.user
+            if not user.email:
+                continue
+            try:
+                with transaction.atomic():
+                    Reminder.objects.create(round=round, user=user, day=today)
+            except IntegrityError:
+                continue  # already reminded today for this round
+            link = base + reverse("delphi:answer", args=[round.study.slug])
+            with override(user.preferred_language or "en"):
+                closes = f"{round.closes_at:%Y-%m-%d}" if round.closes_at else "—"
+                send_mail(
+                    _("Reminder: round %(n)s of the Delphi study “%(t)s”")
+                    % {"n": round.number, "t": round.study.title},
+                    _(
+                        "You have not answered round %(n)s yet. It closes on %(d)s.\n\n"
+                        "Your answers are anonymous. Answer here: %(link)s\n"
+                    )
+                    % {"n": round.number, "d": closes, "link": link},
+                    None,
+                    [user.email],
+                )
+            sent += 1
+    return sent

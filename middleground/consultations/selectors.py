@@ -1,0 +1,187 @@
+"""Permission-checked reads of consultations: the only way views and the API fetch them."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.http import Http404
+
+from .models import (
+    AnalysisResult,
+    Consultation,
+    Participant,
+    Statement,
+    StatementStatus,
+    Status,
+    Visibility,
+    Vote,
+)
+
+
+def is_manager(user: Any, consultation: Consultation) -> bool:
+    """The secretariat and the consultation's moderators run it."""
+    if not user.is_authenticated:
+        return False
+    if user.is_secretariat:
+        return True
+    cache = consultation.__dict__.setdefault("_manager_cache", {})
+    if user.pk not in cache:
+        cache[user.pk] = consultation.moderators.filter(pk=user.pk).exists()
+    return cache[user.pk]
+
+
+def is_invited(user: Any, consultation: Consultation) -> bool:
+    if not user.is_authenticated:
+        return False
+    cache = consultation.__dict__.setdefault("_invited_cache", {})
+    if user.pk not in cache:
+        cache[user.pk] = consultation.invitees.filter(
+            Q(user=user) | Q(email__iexact=user.email or "-")
+        ).exists()
+    return cache[user.pk]
+
+
+def can_view(user: Any, consultation: Consultation) -> bool:
+    # the common cases first: they need no query
+    if consultation.status != Status.DRAFT:
+        if consultation.visibility == Visibility.PUBLIC:
+            return True
+        if consultation.visibility == Visibility.NETWORK and (
+            user.is_authenticated and user.is_network_member
+        ):
+            return True
+    if is_manager(user, consultation):
+        return True
+    if consultation.status == Status.DRAFT or consultation.visibility == Visibility.PUBLIC:
+        return False
+    return is_invited(user, consultation)
+
+
+def can_participate(user: Any, consultation: Consultation) -> bool:
+    """May this person vote and write (when open)? Anonymous only where the consultation allows."""
+    if not user.is_authenticated:
+        return consultation.allows_anonymous
+    return can_view(user, consultation)
+
+
+def consultations(user: Any, q: str = "", status: str = "") -> QuerySet[Consultation]:
+    qs = Consultation.objects.select_related("task_force").prefetch_related("focus_areas")
+    if not (user.is_authenticated and user.is_secretariat):
+        visible = Q(visibility=Visibility.PUBLIC)
+        if user.is_authenticated:
+            if user.is_network_member:
+                visible |= Q(visibility=Visibility.NETWORK)
+            visible |= Q(invitees__user=user) | Q(invitees__email__iexact=user.email or "-")
+        not_draft = ~Q(status=Status.DRAFT)
+        allowed = visible & not_draft
+        if user.is_authenticated:
+            allowed |= Q(moderators=user)
+        qs = qs.filter(allowed)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(question__icontains=q))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.distinct().annotate(
+        participant_count=Count("participants", distinct=True),
+    )
+
+
+def get_consultation(user: Any, *, slug: str | None = None, pk: int | None = None) -> Consultation:
+    lookup: dict[str, Any] = {"slug": slug} if slug is not None else {"pk": pk}
+    consultation = Consultation.objects.select_related("task_force").filter(**lookup).first()
+    if consultation is None or not can_view(user, consultation):
+        raise Http404
+    return consultation
+
+
+def get_consultation_for_manage(user: Any, **lookup: Any) -> Consultation:
+    consultation = get_consultation(user, **lookup)
+    if not is_manager(user, consultation):
+        raise PermissionDenied
+    return consultation
+
+
+def get_consultation_for_participation(user: Any, **lookup: Any) -> Consultation:
+    consultation = get_consultation(user, **lookup)
+    if not can_participate(user, consultation):
+        raise PermissionDenied
+    return consultation
+
+
+def visible_statements(consultation: Consultation) -> QuerySet[Statement]:
+    return consultation.statements.filter(status=StatementStatus.ACCEPTED)
+
+
+def moderation_queue(user: Any, consultation: Consultation) -> QuerySet[Statement]:
+    if not is_manager(user, consultation):
+        raise PermissionDenied
+    return consultation.statements.select_related("author", "author__user").order_by(
+        "status", "-created_at"
+    )
+
+
+def get_statement_for_moderation(user: Any, consultation: Consultation, pk: int) -> Statement:
+    statement = moderation_queue(user, consultation).filter(pk=pk).first()
+    if statement is None:
+        raise Http404
+    return statement
+
+
+def latest_result(consultation: Consultation) -> AnalysisResult | None:
+    return consultation.analyses.order_by("-version").first()
+
+
+def participation_timeline(consultation: Consultation) -> list[dict[str, Any]]:
+    """Per day: votes cast (current votes, by first cast) and participants who joined."""
+    votes = (
+        Vote.objects.filter(consultation=consultation)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+    joined = (
+        Participant.objects.filter(consultation=consultation, votes__isnull=False)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("day")
+    )
+    days: dict[str, dict[str, Any]] = {}
+    for row in votes:
+        key = row["day"].isoformat()
+        days.setdefault(key, {"day": key, "votes": 0, "participants": 0})["votes"] = row["n"]
+    for row in joined:
+        key = row["day"].isoformat()
+        days.setdefault(key, {"day": key, "votes": 0, "participants": 0})["participants"] = row["n"]
+    return [days[k] for k in sorted(days)]
+
+
+def results_payload(consultation: Consultation) -> dict[str, Any]:
+    """The latest stored analysis (the engine's JSON) with its version and time; never computes."""
+    latest = latest_result(consultation)
+    data: dict[str, Any] = dict(latest.result) if latest else {}
+    data.update(
+        {
+            "version": latest.version if latest else None,
+            "computed_at": latest.computed_at.isoformat() if latest else None,
+            "computing": consultation.analysis_pending,
+            "simulated": consultation.simulated,
+        }
+    )
+    for key in ("participants", "groups", "statements"):
+        data.setdefault(key, [])
+    data.setdefault("consensus", {"agree": [], "disagree": []})
+    data.setdefault("n_votes", 0)
+    return data
+
+
+def analysis_status(consultation: Consultation) -> dict[str, Any]:
+    """Which version is stored, when it was computed, and whether a newer one is on its way."""
+    latest = latest_result(consultation)
+    return {
+        "version": latest.version if latest else None,
+        "computed_at": latest.computed_at if latest else None,
+        "computing": consultation.analysis_pending,
+    }

@@ -1,0 +1,667 @@
+"""Writes of consultations: each checks its actor, runs in a transaction, leaves no partial data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from middleground.accounts.models import Role, User
+from middleground.accounts.services import create_invitation, record_audit
+from middleground.core.errors import ServiceError
+
+from . import selectors
+from .models import (
+    STATEMENT_MAX_LENGTH,
+    AnalysisResult,
+    Anonymity,
+    Consultation,
+    DeclaredDimension,
+    Invitee,
+    Moderation,
+    Participant,
+    Statement,
+    StatementStatus,
+    Status,
+    Visibility,
+    Vote,
+    VoteEvent,
+)
+
+# --- rate limits (Django's cache: per process with local memory, shared with Redis) --------
+
+#: (max events, window in seconds) per kind and scope
+RATE_LIMITS: dict[tuple[str, str], tuple[int, int]] = {
+    ("vote", "identity"): (600, 60),
+    ("vote", "ip"): (1200, 60),
+    ("statement", "identity"): (10, 600),
+    ("statement", "ip"): (30, 600),
+}
+RATE_LIMITS.update(getattr(settings, "CONSULTATIONS_RATE_LIMITS", {}))
+#: load tests (benchmarks/votes.py) scale the limits up; never set in production
+_RATE_SCALE = float(os.environ.get("MG_CONSULTATIONS_RATE_SCALE", "1") or 1)
+
+
+def check_rate(kind: str, *, identity: str, ip: str | None) -> None:
+    """Count one event; raise a 429 ServiceError when an identity or address goes too fast."""
+    scopes = [("identity", identity)]
+    if ip:
+        scopes.append(("ip", ip))
+    for scope, key in scopes:
+        limit, window = RATE_LIMITS[(kind, scope)]
+        limit = int(limit * _RATE_SCALE)
+        bucket = int(time.time() // window)
+        cache_key = f"mg:consult:rate:{kind}:{scope}:{key}:{bucket}"
+        cache.add(cache_key, 0, window + 5)
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # evicted between add and incr
+            cache.set(cache_key, 1, window + 5)
+            count = 1
+        if count > limit:
+            raise ServiceError(
+                _("Too many requests: please wait a minute and try again."), status=429
+            )
+
+
+# --- consultations ----------------------------------------------------------------------
+
+
+def _forbidden() -> ServiceError:
+    return ServiceError(_("You are not allowed to do this."), status=403)
+
+
+def _unique_slug(base: str, exclude_pk: Any = None) -> str:
+    base = slugify(base)[:200] or "consultation"
+    slug, n = base, 2
+    while Consultation.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+CHOICE_FIELDS = {
+    "visibility": Visibility,
+    "anonymity": Anonymity,
+    "status": Status,
+    "moderation": Moderation,
+    "declared_dimension": DeclaredDimension,
+}
+
+
+def _clean_fields(data: dict[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key in ("title", "question", "context"):
+        if data.get(key) is not None:
+            fields[key] = str(data[key]).strip()
+    for key in ("title", "question"):
+        if key in fields and not fields[key]:
+            raise ServiceError(_("This field is required."), field=key)
+    if len(fields.get("title", "")) > 200:
+        raise ServiceError(_("The title is too long (200 characters at most)."), field="title")
+    for key, choices in CHOICE_FIELDS.items():
+        if data.get(key) is not None:
+            if data[key] not in choices.values:
+                raise ServiceError(_("Unknown value '%(v)s'.") % {"v": data[key]}, field=key)
+            fields[key] = data[key]
+    for key in ("opens_at", "closes_at"):
+        if key in data:
+            fields[key] = data[key]
+    if data.get("participants_can_add") is not None:
+        fields["participants_can_add"] = bool(data["participants_can_add"])
+    if "task_force" in data:
+        from middleground.network.models import TaskForce
+
+        tf = data["task_force"]
+        if tf in (None, ""):
+            fields["task_force"] = None
+        else:
+            task_force = (
+                tf if isinstance(tf, TaskForce) else TaskForce.objects.filter(pk=tf).first()
+            )
+            if task_force is None:
+                raise ServiceError(_("Unknown task force."), field="task_force")
+            fields["task_force"] = task_force
+    opens, closes = fields.get("opens_at"), fields.get("closes_at")
+    if opens and closes and closes <= opens:
+        raise ServiceError(_("The closing date must be after the opening date."), field="closes_at")
+    return fields
+
+
+def _focus_areas(slugs_or_objects: Any) -> list:
+    from middleground.network.models import FocusArea
+    from middleground.network.services import resolve_focus_areas
+
+    items = list(slugs_or_objects or [])
+    if items and isinstance(items[0], FocusArea):
+        return items
+    return resolve_focus_areas([str(s) for s in items])
+
+
+def _moderators(items: Any) -> list[User] | None:
+    if items is None:
+        return None
+    items = list(items)
+    if items and isinstance(items[0], User):
+        return items
+    users = list(User.objects.filter(pk__in=[int(i) for i in items], is_active=True))
+    if len(users) != len(set(items)):
+        raise ServiceError(_("Unknown moderator."), field="moderators")
+    return users
+
+
+def create_consultation(*, actor: User, data: dict[str, Any]) -> Consultation:
+    if not (actor.is_authenticated and actor.is_secretariat):
+        raise _forbidden()
+    fields = _clean_fields(data)
+    for required in ("title", "question"):
+        if required not in fields:
+            raise ServiceError(_("This field is required."), field=required)
+    areas = _focus_areas(data.get("focus_areas"))
+    seeds = [str(s).strip() for s in data.get("statements") or [] if str(s).strip()]
+    for text in seeds:
+        _check_text(text)
+    moderators = _moderators(data.get("moderators"))
+    with transaction.atomic():
+        consultation = Consultation.objects.create(
+            slug=_unique_slug(fields["title"]), created_by=actor, **fields
+        )
+        consultation.focus_areas.set(areas)
+        consultation.moderators.set(moderators or [])
+        for text in seeds:
+            _create_statement(consultation, text=text, author=None, accepted=True, seed=True)
+        record_audit(
+            actor=actor, action="consultation.create", target=consultation, title=consultation.title
+        )
+    return consultation
+
+
+def update_consultation(
+    *, actor: User, consultation: Consultation, data: dict[str, Any]
+) -> Consultation:
+    if not selectors.is_manager(actor, consultation):
+        raise _forbidden()
+    fields = _clean_fields(data)
+    areas = _focus_areas(data["focus_areas"]) if data.get("focus_areas") is not None else None
+    moderators = _moderators(data.get("moderators"))
+    if (
+        moderators is not None
+        and not actor.is_secretariat
+        and {u.pk for u in moderators} != set(consultation.moderators.values_list("pk", flat=True))
+    ):
+        raise ServiceError(
+            _("Only the secretariat appoints moderators."), field="moderators", status=403
+        )
+    with transaction.atomic():
+        for key, value in fields.items():
+            setattr(consultation, key, value)
+        consultation.save()
+        if areas is not None:
+            consultation.focus_areas.set(areas)
+        if moderators is not None:
+            consultation.moderators.set(moderators)
+        record_audit(
+            actor=actor,
+            action="consultation.update",
+            target=consultation,
+            fields=sorted(fields) + (["focus_areas"] if areas is not None else []),
+        )
+    if "status" in fields:
+        request_analysis(consultation_id=consultation.pk)
+    return consultation
+
+
+def invite(
+    *, actor: User, consultation: Consultation, emails: list[str], accept_url_base: str
+) -> list[Invitee]:
+    """Add people to an invited consultation; people without an account get a sign-up link."""
+    if not selectors.is_manager(actor, consultation):
+        raise _forbidden()
+    cleaned = []
+    for raw in emails:
+        email = User.objects.normalize_email(raw.strip())
+        if not email:
+            continue
+        if "@" not in email or len(email) > 254:
+            raise ServiceError(_("'%(e)s' is not an e-mail address.") % {"e": raw}, field="emails")
+        cleaned.append(email)
+    if not cleaned:
+        raise ServiceError(_("Give at least one e-mail address."), field="emails")
+    invitees = []
+    with transaction.atomic():
+        for email in cleaned:
+            user = User.objects.filter(email__iexact=email, is_active=True).first()
+            invitee, created = Invitee.objects.get_or_create(
+                consultation=consultation,
+                email=email.lower(),
+                defaults={"user": user, "invited_by": actor},
+            )
+            invitees.append(invitee)
+            if created and user is None:
+                if not actor.is_secretariat:
+                    raise ServiceError(
+                        _("Only the secretariat can invite people without an account: %(e)s.")
+                        % {"e": email},
+                        field="emails",
+                    )
+                create_invitation(
+                    actor=actor,
+                    email=email,
+                    role=Role.PUBLIC,
+                    purpose=_("Consultation: %(t)s") % {"t": consultation.title},
+                    accept_url_base=accept_url_base,
+                )
+        record_audit(actor=actor, action="consultation.invite", target=consultation, emails=cleaned)
+    return invitees
+
+
+# --- participants -----------------------------------------------------------------------
+
+
+def _next_number(consultation: Consultation, counter: str) -> int:
+    """The next per-consultation number; the UPDATE locks the row until the transaction ends."""
+    Consultation.objects.filter(pk=consultation.pk).update(**{counter: F(counter) + 1})
+    return Consultation.objects.values_list(counter, flat=True).get(pk=consultation.pk)
+
+
+def _declared_attributes(user: Any) -> dict[str, Any]:
+    """Country, UN regional group, blocs and institution type from the registry."""
+    if not user.is_authenticated:
+        return {}
+    expert = getattr(user, "expert_profile", None) if hasattr(user, "expert_profile") else None
+    institution = getattr(user, "institution", None)
+    country = None
+    if expert is not None:
+        country = expert.country
+        institution = institution or expert.institution
+    if country is None and institution is not None:
+        country = institution.country
+    attrs: dict[str, Any] = {}
+    if country is not None:
+        attrs["country"] = country.code
+        attrs["regional_group"] = country.regional_group
+        attrs["blocs"] = sorted(b.code for b in country.blocs.all())
+    if institution is not None:
+        attrs["institution_kind"] = institution.kind
+    return attrs
+
+
+def get_participant(
+    *, consultation: Consultation, user: Any, cookie_id: str = "", create: bool = True
+) -> Participant | None:
+    """The participant row of a user or cookie identity, created on first use."""
+    if user.is_authenticated:
+        lookup: dict[str, Any] = {"user": user}
+    elif cookie_id and consultation.allows_anonymous:
+        lookup = {"cookie_id": cookie_id}
+    else:
+        return None
+    participant = Participant.objects.filter(consultation=consultation, **lookup).first()
+    if participant is not None or not create:
+        return participant
+    attrs = _declared_attributes(user)
+    try:
+        with transaction.atomic():
+            number = _next_number(consultation, "participant_counter")
+            return Participant.objects.create(
+                consultation=consultation, number=number, **lookup, **attrs
+            )
+    except IntegrityError:  # a concurrent request created it first
+        return Participant.objects.get(consultation=consultation, **lookup)
+
+
+def _require_participant(consultation: Consultation, user: Any, cookie_id: str) -> Participant:
+    if not selectors.can_view(user, consultation):
+        raise ServiceError(_("Not found."), status=404)
+    if not selectors.can_participate(user, consultation):
+        if not user.is_authenticated:
+            raise ServiceError(_("Sign in to take part in this consultation."), status=401)
+        raise ServiceError(_("You are not invited to take part in this consultation."), status=403)
+    participant = get_participant(consultation=consultation, user=user, cookie_id=cookie_id)
+    if participant is None:
+        raise ServiceError(_("Sign in, or allow cookies, to take part."), status=401)
+    return participant
+
+
+def _require_open(consultation: Consultation) -> None:
+    now = timezone.now()
+    if consultation.status != Status.OPEN or (
+        consultation.closes_at is not None and consultation.closes_at <= now
+    ):
+        raise ServiceError(_("This consultation is not open for votes and statements."))
+    if consultation.opens_at is not None and consultation.opens_at > now:
+        raise ServiceError(_("This consultation has not opened yet."))
+
+
+# --- statements -------------------------------------------------------------------------
+
+
+def _check_text(text: str) -> str:
+    text = " ".join(text.split())
+    if not text:
+        raise ServiceError(_("The statement is empty."), field="text")
+    if len(text) > STATEMENT_MAX_LENGTH:
+        raise ServiceError(
+            _("The statement is too long: %(n)d characters, %(max)d at most.")
+            % {"n": len(text), "max": STATEMENT_MAX_LENGTH},
+            field="text",
+        )
+    return text
+
+
+def _create_statement(
+    consultation: Consultation,
+    *,
+    text: str,
+    author: Participant | None,
+    accepted: bool,
+    seed: bool = False,
+    source: str = "",
+    number: int | None = None,
+    created_at: dt.datetime | None = None,
+) -> Statement:
+    return Statement.objects.create(
+        consultation=consultation,
+        number=number if number is not None else _next_number(consultation, "statement_counter"),
+        text=_check_text(text),
+        author=author,
+        status=StatementStatus.ACCEPTED if accepted else StatementStatus.PENDING,
+        is_seed=seed,
+        source=source,
+        created_at=created_at or timezone.now(),
+    )
+
+
+def add_statement(
+    *,
+    actor: Any,
+    consultation: Consultation,
+    text: str,
+    cookie_id: str = "",
+    ip: str | None = None,
+) -> Statement:
+    """A participant (or a manager) adds a statement; held for moderation when so set."""
+    manager = selectors.is_manager(actor, consultation)
+    _require_open(consultation)
+    if not (manager or consultation.participants_can_add):
+        raise ServiceError(
+            _("Participants cannot add statements to this consultation."), status=403
+        )
+    text = _check_text(text or "")
+    participant = _require_participant(consultation, actor, cookie_id)
+    identity = f"u{actor.pk}" if actor.is_authenticated else f"c{cookie_id}"
+    if not manager:
+        check_rate("statement", identity=identity, ip=None if actor.is_authenticated else ip)
+    accepted = manager or consultation.moderation == Moderation.AFTER
+    with transaction.atomic():
+        if Statement.objects.filter(consultation=consultation, text__iexact=text).exists():
+            raise ServiceError(_("This statement is already in the consultation."), field="text")
+        statement = _create_statement(
+            consultation, text=text, author=participant, accepted=accepted, seed=manager
+        )
+    return statement
+
+
+def moderate_statement(*, actor: User, statement: Statement, accept: bool) -> Statement:
+    consultation = statement.consultation
+    if not selectors.is_manager(actor, consultation):
+        raise _forbidden()
+    with transaction.atomic():
+        statement.status = StatementStatus.ACCEPTED if accept else StatementStatus.REJECTED
+        statement.moderated_by = actor
+        statement.moderated_at = timezone.now()
+        statement.save(update_fields=["status", "moderated_by", "moderated_at"])
+        record_audit(
+            actor=actor,
+            action="consultation.statement.accept" if accept else "consultation.statement.reject",
+            target=statement,
+            consultation=consultation.pk,
+        )
+    request_analysis(consultation_id=consultation.pk)
+    return statement
+
+
+# --- votes ------------------------------------------------------------------------------
+
+
+def cast_vote(
+    *,
+    actor: Any,
+    consultation: Consultation,
+    statement_id: Any,
+    value: Any,
+    cookie_id: str = "",
+    ip: str | None = None,
+) -> Vote:
+    """Record a vote: one current row per participant and statement, every change in history.
+
+    Idempotent: the same vote again changes nothing; a different one replaces the current
+    row and adds a history line. Safe under concurrent requests (unique constraint + retry).
+    """
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        value = None
+    if value not in (-1, 0, 1):
+        raise ServiceError(_("A vote is -1 (disagree), 0 (pass) or 1 (agree)."), field="vote")
+    try:
+        statement_pk = int(statement_id)
+    except (TypeError, ValueError):
+        raise ServiceError(_("Unknown statement."), field="statement") from None
+    _require_open(consultation)
+    statement = Statement.objects.filter(pk=statement_pk).only("consultation_id", "status").first()
+    if statement is None or statement.consultation_id != consultation.pk:
+        raise ServiceError(_("This statement is not part of this consultation."), field="statement")
+    if statement.status != StatementStatus.ACCEPTED:
+        raise ServiceError(_("This statement is not open for votes."), field="statement")
+    participant = _require_participant(consultation, actor, cookie_id)
+    check_rate(
+        "vote",
+        identity=f"p{participant.pk}",
+        ip=None if actor.is_authenticated else ip,
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        vote = _upsert_vote(participant, statement, value, now)
+    if vote.updated_at == now and not _pending_and_fresh(consultation):
+        # a run already pending (as read with the consultation) will see this vote
+        request_analysis(consultation_id=consultation.pk)
+    return vote
+
+
+def _pending_and_fresh(consultation: Consultation) -> bool:
+    requested = consultation.analysis_requested_at
+    return consultation.analysis_pending and (
+        requested is not None
+        and requested > timezone.now() - dt.timedelta(seconds=STALE_PENDING_SECONDS)
+    )
+
+
+def _upsert_vote(participant: Participant, statement: Statement, value: int, now: dt.datetime):
+    for _attempt in range(3):
+        current = Vote.objects.filter(participant=participant, statement=statement).first()
+        if current is not None:
+            if current.value == value:
+                return current  # idempotent: nothing changes
+            changed = Vote.objects.filter(pk=current.pk, value=current.value).update(
+                value=value, updated_at=now
+            )
+            if not changed:
+                continue  # a concurrent change won; look again
+            current.value, current.updated_at = value, now
+            vote = current
+        else:
+            try:
+                with transaction.atomic():
+                    vote = Vote.objects.create(
+                        consultation_id=statement.consultation_id,
+                        participant=participant,
+                        statement=statement,
+                        value=value,
+                        created_at=now,
+                        updated_at=now,
+                    )
+            except IntegrityError:
+                continue  # a concurrent insert of the same pair: update it instead
+        VoteEvent.objects.create(
+            consultation_id=statement.consultation_id,
+            participant=participant,
+            statement=statement,
+            value=value,
+            created_at=now,
+        )
+        return vote
+    raise ServiceError(_("Your vote could not be saved; please try again."), status=409)
+
+
+def next_statement(
+    *, consultation: Consultation, participant: Participant | None, rng: random.Random | None = None
+) -> Statement | None:
+    """The next statement for a participant, drawn with the engine's routing priority."""
+    statements = list(selectors.visible_statements(consultation).only("pk", "number", "text"))
+    if participant is not None:
+        voted = set(participant.votes.values_list("statement_id", flat=True))
+        statements = [s for s in statements if s.pk not in voted]
+    if not statements:
+        return None
+    stored = (
+        AnalysisResult.objects.filter(consultation=consultation)
+        .order_by("-version")
+        .values_list("priorities", flat=True)
+        .first()
+    )
+    priorities = {int(k): float(v) for k, v in (stored or {}).items()}
+    # statements the engine has not seen yet get the highest priority (as new ones do in Polis)
+    top = max(priorities.values(), default=1.0) or 1.0
+    weights = [max(priorities.get(s.number, top), 1e-6) for s in statements]
+    return (rng or random).choices(statements, weights=weights, k=1)[0]
+
+
+# --- analysis ---------------------------------------------------------------------------
+
+
+STALE_PENDING_SECONDS = 600
+
+
+def analysis_delay() -> float:
+    return float(getattr(settings, "CONSULTATIONS_ANALYSIS_DELAY", 3.0))
+
+
+def request_analysis(*, consultation_id: int) -> bool:
+    """Queue one analysis run unless one is already pending (the debounce). True if queued."""
+    from .tasks import analyze_consultation_task
+
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=STALE_PENDING_SECONDS)
+    # a run pending for too long was lost (worker died, enqueue failed): queue a new one
+    queued = (
+        Consultation.objects.filter(pk=consultation_id)
+        .filter(Q(analysis_pending=False) | Q(analysis_requested_at__lt=stale))
+        .update(analysis_pending=True, analysis_requested_at=now)
+    )
+    if not queued:
+        return False
+
+    def enqueue() -> None:
+        task = analyze_consultation_task
+        delay = analysis_delay()
+        if delay > 0 and task.get_backend().supports_defer:
+            task = task.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
+        task.enqueue(consultation_id)
+
+    transaction.on_commit(enqueue)
+    return True
+
+
+def declared_labels(consultation: Consultation) -> dict[int, str]:
+    """participant number -> declared group, from the attributes copied from the registry."""
+    dimension = consultation.declared_dimension
+    if dimension.startswith("bloc:"):
+        code = dimension.split(":", 1)[1]
+        member, other = f"{code}", _("not %(code)s") % {"code": code}
+        return {
+            number: (member if code in (blocs or []) else other)
+            for number, blocs, country in consultation.participants.values_list(
+                "number", "blocs", "country"
+            )
+            if country  # no country, no declared group
+        }
+    field = (
+        "institution_kind" if dimension == DeclaredDimension.INSTITUTION_KIND else "regional_group"
+    )
+    return {
+        number: label
+        for number, label in consultation.participants.values_list("number", field)
+        if label
+    }
+
+
+def run_analysis(*, consultation_id: int) -> AnalysisResult | None:
+    """Recompute the analysis from the current votes and store it as a new version."""
+    from middleground.analysis.opinion import analyze
+
+    consultation = Consultation.objects.filter(pk=consultation_id).first()
+    if consultation is None:
+        return None
+    # votes arriving from now on queue the next run
+    Consultation.objects.filter(pk=consultation_id).update(analysis_pending=False)
+    started = time.perf_counter()
+    statements = list(consultation.statements.values_list("number", "status", "is_meta"))
+    rows = list(
+        Vote.objects.filter(consultation=consultation)
+        .order_by("updated_at", "pk")
+        .values_list("participant__number", "statement__number", "value")
+    )
+    participants, statement_ids, values = (
+        ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]) if rows else ([], [], [])
+    )
+    moderated_out = [n for n, status, _meta in statements if status != StatementStatus.ACCEPTED]
+    meta = [n for n, _status, is_meta in statements if is_meta]
+    previous = selectors.latest_result(consultation)
+    declared = declared_labels(consultation)
+    if not statements:
+        return None
+    result = analyze(
+        (participants, statement_ids, values),
+        statements=[n for n, _s, _m in statements],
+        moderated_out=moderated_out,
+        meta=meta,
+        declared=declared or None,
+        previous=previous.k_smoothing if previous else None,
+        bridging=len(rows) > 0,
+    )
+    data = result.to_dict()
+    data["n_votes"] = len(rows)
+    data["timeline"] = selectors.participation_timeline(consultation)
+    duration = int((time.perf_counter() - started) * 1000)
+    for _attempt in range(5):
+        version = (previous.version + 1) if previous else 1
+        try:
+            with transaction.atomic():
+                return AnalysisResult.objects.create(
+                    consultation=consultation,
+                    version=version,
+                    computed_at=timezone.now(),
+                    duration_ms=duration,
+                    n_votes=len(rows),
+                    n_participants=len(set(participants)),
+                    result=data,
+                    k_smoothing=result.k_smoothing.to_dict(),
+                    priorities={
+                        str(row["id"]): row["priority"]
+                        for row in data["statements"]
+                        if row.get("priority") is not None
+                    },
+                )
+        except IntegrityError:  # another worker stored this version first
+            previous = selectors.latest_result(consultation)
+    return None

@@ -1,0 +1,328 @@
+"""Consultation pages: parse, authorise through selectors, call one service, render."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from middleground.core.errors import ServiceError
+from middleground.core.forms import call_service, filter_params
+
+from . import interop, selectors, services
+from .forms import ConsultationEditForm, ConsultationForm, ImportForm, InviteForm, StatementForm
+from .identity import client_ip, cookie_id, ensure_cookie_id, store_cookie_id
+from .models import Status
+
+
+def _htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _secretariat(request) -> None:
+    if not request.user.is_secretariat:
+        raise PermissionDenied
+
+
+def index(request) -> HttpResponse:
+    params = filter_params(request, ("q", "status"))
+    qs = selectors.consultations(request.user, q=params["q"], status=params["status"])
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "consultations/index.html",
+        {"page": page, "params": params, "statuses": Status.choices},
+    )
+
+
+@login_required
+def create(request) -> HttpResponse:
+    _secretariat(request)
+    form = ConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        consultation = call_service(
+            form,  # type: ignore[arg-type]
+            lambda: services.create_consultation(actor=request.user, data=form.service_data()),
+        )
+        if consultation is not None:
+            messages.success(request, _("Consultation created."))
+            return redirect(consultation)
+    return render(
+        request, "consultations/form.html", {"form": form, "title": _("New consultation")}
+    )
+
+
+@login_required
+def import_polis(request) -> HttpResponse:
+    _secretariat(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        consultation = call_service(
+            form,
+            lambda: interop.import_polis_zip(
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                attribution=form.cleaned_data["attribution"],
+            ),
+        )
+        if consultation is not None:
+            messages.success(request, _("Polis conversation imported."))
+            return redirect(consultation)
+    return render(
+        request,
+        "consultations/form.html",
+        {"form": form, "title": _("Import a Polis export"), "multipart": True},
+    )
+
+
+def _participant(request, consultation):
+    return services.get_participant(
+        consultation=consultation, user=request.user, cookie_id=cookie_id(request), create=False
+    )
+
+
+def detail(request, slug: str) -> HttpResponse:
+    consultation = selectors.get_consultation(request.user, slug=slug)
+    manager = selectors.is_manager(request.user, consultation)
+    participant = _participant(request, consultation)
+    context = {
+        "consultation": consultation,
+        "manager": manager,
+        "can_participate": selectors.can_participate(request.user, consultation),
+        "participant": participant,
+        "statement_count": selectors.visible_statements(consultation).count(),
+        "pending_count": consultation.statements.filter(status="pending").count() if manager else 0,
+        "participant_count": consultation.participants.filter(votes__isnull=False)
+        .distinct()
+        .count(),
+        "latest": selectors.latest_result(consultation),
+        "focus_areas": consultation.focus_areas.all(),
+    }
+    return render(request, "consultations/detail.html", context)
+
+
+@login_required
+def edit(request, slug: str) -> HttpResponse:
+    consultation = selectors.get_consultation_for_manage(request.user, slug=slug)
+    form = ConsultationEditForm(request.POST or None, instance=consultation)
+    if request.method == "POST" and form.is_valid():
+        saved = call_service(
+            form,  # type: ignore[arg-type]
+            lambda: services.update_consultation(
+                actor=request.user,
+                consultation=selectors.get_consultation_for_manage(request.user, slug=slug),
+                data=form.service_data(),
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Consultation saved."))
+            return redirect(saved)
+    return render(
+        request,
+        "consultations/form.html",
+        {"form": form, "title": _("Edit consultation"), "consultation": consultation},
+    )
+
+
+@login_required
+def invite(request, slug: str) -> HttpResponse:
+    consultation = selectors.get_consultation_for_manage(request.user, slug=slug)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        invitees = call_service(
+            form,
+            lambda: services.invite(
+                actor=request.user,
+                consultation=consultation,
+                emails=form.cleaned_data["emails"].split(),
+                accept_url_base=request.build_absolute_uri(
+                    reverse("accounts:accept_invitation", args=["x"]).rsplit("/x/", 1)[0]
+                ),
+            ),
+        )
+        if invitees is not None:
+            messages.success(request, _("%(n)d people invited.") % {"n": len(invitees)})
+            return redirect("consultations:invite", slug=slug)
+    return render(
+        request,
+        "consultations/invite.html",
+        {
+            "form": form,
+            "consultation": consultation,
+            "invitees": consultation.invitees.select_related("user").order_by("email"),
+        },
+    )
+
+
+def _participation_context(request, consultation, participant) -> dict[str, Any]:
+    statement = services.next_statement(consultation=consultation, participant=participant)
+    voted = participant.votes.count() if participant else 0
+    total = selectors.visible_statements(consultation).count()
+    return {
+        "consultation": consultation,
+        "manager": selectors.is_manager(request.user, consultation),
+        "statement": statement,
+        "voted": voted,
+        "total": total,
+        "statement_form": StatementForm(),
+        "can_add": consultation.participants_can_add
+        or selectors.is_manager(request.user, consultation),
+    }
+
+
+def participate(request, slug: str) -> HttpResponse:
+    """One statement at a time; a plain form post without JavaScript, an htmx swap with it."""
+    consultation = selectors.get_consultation(request.user, slug=slug)
+    if not selectors.can_participate(request.user, consultation):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        raise PermissionDenied
+    error = None
+    status = 200
+    if request.method == "POST":
+        try:
+            ident = "" if request.user.is_authenticated else ensure_cookie_id(request)
+            services.cast_vote(
+                actor=request.user,
+                consultation=consultation,
+                statement_id=request.POST.get("statement"),
+                value=request.POST.get("vote"),
+                cookie_id=ident,
+                ip=client_ip(request),
+            )
+        except ServiceError as exc:
+            error, status = exc.message, exc.status
+        if error is None and not _htmx(request):
+            redirect_response = redirect("consultations:participate", slug=slug)
+            store_cookie_id(request, redirect_response)
+            return redirect_response
+    participant = _participant(request, consultation)
+    context = _participation_context(request, consultation, participant)
+    context["error"] = error
+    template = (
+        "consultations/partials/participate_card.html"
+        if _htmx(request)
+        else "consultations/participate.html"
+    )
+    response = render(request, template, context, status=status)
+    store_cookie_id(request, response)
+    return response
+
+
+def add_statement(request, slug: str) -> HttpResponse:
+    consultation = selectors.get_consultation(request.user, slug=slug)
+    if not selectors.can_participate(request.user, consultation):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('accounts:login')}?next={request.path}")
+        raise PermissionDenied
+    form = StatementForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        ident = "" if request.user.is_authenticated else ensure_cookie_id(request)
+        try:
+            statement = services.add_statement(
+                actor=request.user,
+                consultation=consultation,
+                text=form.cleaned_data["text"],
+                cookie_id=ident,
+                ip=client_ip(request),
+            )
+        except ServiceError as exc:
+            form.add_error("text" if exc.field == "text" else None, exc.message)
+            status = exc.status
+        else:
+            if statement.status == "pending":
+                messages.success(request, _("Thank you: your statement awaits moderation."))
+            else:
+                messages.success(request, _("Thank you: your statement is published."))
+            response = redirect("consultations:participate", slug=slug)
+            store_cookie_id(request, response)
+            return response
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request,
+        "consultations/add_statement.html",
+        {"form": form, "consultation": consultation},
+        status=status,
+    )
+
+
+@login_required
+def moderation(request, slug: str) -> HttpResponse:
+    consultation = selectors.get_consultation_for_manage(request.user, slug=slug)
+    queue = selectors.moderation_queue(request.user, consultation)
+    return render(
+        request,
+        "consultations/moderation.html",
+        {
+            "consultation": consultation,
+            "pending": [s for s in queue if s.status == "pending"],
+            "decided": [s for s in queue if s.status != "pending"][:100],
+        },
+    )
+
+
+@require_POST
+@login_required
+def moderate(request, slug: str, pk: int) -> HttpResponse:
+    consultation = selectors.get_consultation_for_manage(request.user, slug=slug)
+    statement = selectors.get_statement_for_moderation(request.user, consultation, pk)
+    accept = request.POST.get("decision") == "accept"
+    services.moderate_statement(actor=request.user, statement=statement, accept=accept)
+    messages.success(request, _("Statement accepted.") if accept else _("Statement rejected."))
+    return redirect("consultations:moderation", slug=slug)
+
+
+def results(request, slug: str) -> HttpResponse:
+    consultation = selectors.get_consultation(request.user, slug=slug)
+    context = interop.report_context(consultation)
+    context["manager"] = selectors.is_manager(request.user, consultation)
+    return render(request, "consultations/results.html", context)
+
+
+def results_status(request, slug: str) -> HttpResponse:
+    """The htmx-polled line: which version is shown, and whether a newer one is computing."""
+    consultation = selectors.get_consultation(request.user, slug=slug)
+    return render(
+        request,
+        "consultations/partials/results_status.html",
+        {
+            "consultation": consultation,
+            "status": selectors.analysis_status(consultation),
+            "shown": request.GET.get("shown", ""),
+        },
+    )
+
+
+def export_polis(request, slug: str) -> HttpResponse:
+    consultation = selectors.get_consultation(request.user, slug=slug)
+    response = HttpResponse(interop.polis_zip(consultation), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{consultation.slug}-polis.zip"'
+    return response
+
+
+def export_json(request, slug: str) -> HttpResponse:
+    consultation = selectors.get_consultation(request.user, slug=slug)
+    response = JsonResponse(interop.export_json(consultation), json_dumps_params={"indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="{consultation.slug}.json"'
+    return response
+
+
+def report(request, slug: str) -> HttpResponse:
+    consultation = selectors.get_consultation(request.user, slug=slug)
+    return render(request, "consultations/report.html", interop.report_context(consultation))
+
+
+def report_pdf(request, slug: str) -> HttpResponse:
+    consultation = selectors.get_consultation(request.user, slug=slug)
+    response = HttpResponse(interop.report_pdf(consultation), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{consultation.slug}-report.pdf"'
+    return response

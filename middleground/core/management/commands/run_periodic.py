@@ -1,0 +1,23 @@
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from middleground.accounts.models import Invitation
+from middleground.core.apps_hooks import app_hooks
+
+
+class Command(BaseCommand):
+    """Periodic jobs, run by a scheduler (cron in production, the demo runner's loop locally):
+    Django's task API has no periodic tasks. Apps add theirs in ``<app>/periodic.py``."""
+
+    help = "Run the platform's periodic jobs once (call it from cron, e.g. every hour)."
+
+    def handle(self, *args, **options):
+        call_command("clearsessions")
+        stale = timezone.now() - timedelta(days=90)
+        deleted, _ = Invitation.objects.filter(used_at__isnull=True, expires_at__lt=stale).delete()
+        self.stdout.write(f"core: {deleted} stale invitations removed")
+        for label, run in app_hooks("periodic", "run"):
+            self.stdout.write(f"{label}: {run()}")

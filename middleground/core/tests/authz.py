@@ -1,0 +1,46 @@
+"""Building blocks of the authorisation matrix and the core app's rows.
+
+Each app lists its rows in ``<app>/tests/authz.py`` as ``ROWS``; the matrix test walks
+every URL pattern and every OpenAPI operation and fails for one without a row.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+PERSONAS = ("anonymous", "dave", "bob", "carol", "alice")
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str  # a URL with {placeholders}; API rows use the OpenAPI path template
+    expect: dict[str, int]
+    name: str | None = None  # URL pattern name (pages); None for API operations
+    params: dict[str, str] = field(default_factory=dict)  # placeholder -> key of world_values()
+    payload: Callable[[Mapping[str, Any]], dict] | None = None
+    query: str = ""
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(PERSONAS, status)
+
+
+def by_persona(anonymous: int, dave: int, bob: int, carol: int, alice: int) -> dict[str, int]:
+    return {"anonymous": anonymous, "dave": dave, "bob": bob, "carol": carol, "alice": alice}
+
+
+SIGNED_IN = by_persona(302, 200, 200, 200, 200)  # pages behind login_required
+SECRETARIAT_PAGE = by_persona(302, 403, 403, 403, 200)
+SECRETARIAT_API = by_persona(401, 403, 403, 403, 200)
+
+ROWS = [
+    Row("GET", "/", everyone(200), name="core:home"),
+    Row(
+        "POST",
+        "/i18n/setlang/",
+        everyone(302),
+        name="set_language",
+        payload=lambda w: {"language": "ru"},
+    ),
+]

@@ -1,0 +1,218 @@
+"""Library endpoints: ingest, read and search documents; export results; lexicon; saved
+searches. Each one: parse, authorise through selectors, call one service."""
+
+import csv
+import io
+import json
+
+from django.http import HttpResponse
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from middleground.core.errors import ServiceError
+
+from . import selectors, services
+from .models import Access, DocType, FileStatus
+from .schemas import (
+    BatchOut,
+    DocumentOut,
+    DocumentSummary,
+    IngestOut,
+    LexiconIn,
+    LexiconOut,
+    SavedSearchIn,
+    SavedSearchOut,
+    SearchOut,
+    SearchQuery,
+)
+from .templatetags.library import snippet_html
+
+router = Router()
+
+MAX_LIMIT = 100
+EXPORT_LIMIT = 1000
+
+
+@router.get("/documents", response=list[DocumentSummary])
+@paginate(LimitOffsetPagination)
+def list_documents(request):
+    """Every document you may read, newest first; duplicates carry `duplicate_of`."""
+    return selectors.documents(request.auth)
+
+
+@router.post("/documents", response={201: IngestOut, 202: IngestOut})
+def upload_documents(
+    request,
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+    access: Form[str] = Access.PUBLIC.value,
+    task_force: Form[int | None] = None,
+    doc_type: Form[str] = DocType.OTHER.value,
+    source: Form[str] = "",
+):
+    """Upload one or more files (multipart field `files`). Up to 5 files are ingested at
+    once (201); more run as background tasks (202: follow `/batches/{batch}`). A listing
+    page gives one document per article; a duplicate is linked (`duplicate_of`)."""
+    batch = services.ingest_batch(
+        actor=request.auth,
+        files=[(f.name or "upload", f) for f in files or []],
+        access=access,
+        task_force=services.resolve_task_force(task_force),
+        doc_type=doc_type,
+        source=source,
+    )
+    rows = list(batch.files.all())
+    failures = [{"filename": r.filename, "reason": r.error} for r in rows if r.error]
+    pending = sum(1 for r in rows if r.status == FileStatus.PENDING)
+    documents = list(batch.documents.order_by("pk"))
+    if not pending and not documents and failures:
+        raise ServiceError(failures[0]["reason"], field="files")
+    body = {
+        "batch": batch.pk,
+        "background": bool(pending),
+        "documents": documents,
+        "failures": failures,
+        "pending": pending,
+    }
+    return Status(202 if pending else 201, body)
+
+
+@router.get("/documents/{int:document_id}", response=DocumentOut)
+def get_document(request, document_id: int):
+    """One document with its text, tags (and the terms that matched), `data_notes` and
+    `duplicate_of` (null when you may not read the original)."""
+    document = selectors.get_document(request.auth, document_id)
+    if document.duplicate_of_id and selectors.visible_duplicate_of(request.auth, document) is None:
+        document.duplicate_of_id = None
+    return document
+
+
+@router.get("/batches/{int:batch_id}", response=BatchOut)
+def get_batch(request, batch_id: int):
+    """The files of an upload and what became of each (your own batches)."""
+    return selectors.get_batch(request.auth, batch_id)
+
+
+def _search(request, filters: SearchQuery, limit: int, offset: int, **kwargs):
+    limit = max(1, min(limit, MAX_LIMIT if not kwargs.get("export") else EXPORT_LIMIT))
+    kwargs.pop("export", None)
+    return selectors.search(
+        request.auth, filters.to_params(), limit=limit, offset=max(0, offset), **kwargs
+    )
+
+
+def _hit(hit) -> dict:
+    return {
+        "document": hit.document,
+        "score": hit.score,
+        "snippet": hit.snippet.text if hit.snippet else "",
+        "snippet_html": str(snippet_html(hit.snippet)),
+    }
+
+
+@router.get("/search", response=SearchOut)
+def search(request, filters: Query[SearchQuery], limit: int = 20, offset: int = 0):
+    """Full-text search with filters, ranked (or by date), with highlighted snippets and
+    facet counts. Only documents you may read are counted or shown."""
+    page = _search(request, filters, limit, offset)
+    return {
+        "items": [_hit(h) for h in page.hits],
+        "count": page.count,
+        "capped": page.capped,
+        "facets": {k: [vars(v) for v in values] for k, values in page.facets.items()},
+    }
+
+
+EXPORT_FIELDS = ["id", "title", "authors", "published", "source", "type", "language", "url"]
+
+
+@router.get("/search/export", response={200: None})
+def export_search(request, filters: Query[SearchQuery], format: str = "csv"):
+    """The search's results (up to 1,000) as CSV or JSON."""
+    if format not in ("csv", "json"):
+        raise ServiceError("format is csv or json", field="format")
+    page = _search(request, filters, EXPORT_LIMIT, 0, export=True, with_facets=False)
+    rows = [
+        {
+            "id": h.document.pk,
+            "title": h.document.title,
+            "authors": "; ".join(h.document.authors),
+            "published": h.document.published.isoformat() if h.document.published else "",
+            "source": h.document.source,
+            "type": h.document.doc_type,
+            "language": h.document.language,
+            "url": request.build_absolute_uri(h.document.get_absolute_url()),
+            "snippet": h.snippet.text if h.snippet else "",
+        }
+        for h in page.hits
+    ]
+    if format == "json":
+        response = HttpResponse(
+            json.dumps({"count": page.count, "items": rows}, ensure_ascii=False, indent=1),
+            content_type="application/json",
+        )
+        response["Content-Disposition"] = 'attachment; filename="library-search.json"'
+        return response
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[*EXPORT_FIELDS, "snippet"])
+    writer.writeheader()
+    writer.writerows(rows)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="library-search.csv"'
+    return response
+
+
+@router.get("/lexicon", response=list[LexiconOut])
+def list_lexicon(request):
+    """The focus-area lexicon used for tagging (transparent: what each area matches)."""
+    return [
+        {
+            "focus_area": r.focus_area.slug,
+            "name": r.focus_area.name,
+            "sdgs": r.sdgs,
+            "terms": r.terms,
+            "edited": r.edited,
+        }
+        for r in selectors.lexicon()
+    ]
+
+
+@router.put("/lexicon/{slug}", response=LexiconOut)
+def update_lexicon(request, slug: str, payload: LexiconIn):
+    """Replace a focus area's terms (secretariat); `terms: null` restores the default."""
+    row = selectors.get_lexicon_row(slug)
+    services.update_lexicon(actor=request.auth, focus_area=row.focus_area, terms=payload.terms)
+    r = selectors.get_lexicon_row(slug)
+    return {
+        "focus_area": slug,
+        "name": r.focus_area.name,
+        "sdgs": r.sdgs,
+        "terms": r.terms,
+        "edited": r.edited,
+    }
+
+
+@router.get("/saved-searches", response=list[SavedSearchOut])
+def list_saved_searches(request):
+    """Your saved searches (digests are sent daily or weekly)."""
+    return selectors.saved_searches(request.auth)
+
+
+@router.post("/saved-searches", response={201: SavedSearchOut})
+def create_saved_search(request, payload: SavedSearchIn):
+    return Status(
+        201,
+        services.save_search(
+            actor=request.auth,
+            name=payload.name,
+            params=payload.params,
+            frequency=payload.frequency,
+        ),
+    )
+
+
+@router.delete("/saved-searches/{int:saved_id}", response={204: None})
+def delete_saved_search(request, saved_id: int):
+    saved = selectors.get_saved_search(request.auth, saved_id)
+    services.delete_saved_search(actor=request.auth, saved=saved)
+    return HttpResponse(status=204)

@@ -1,0 +1,669 @@
+"""Permission-checked reads of the library: the only way views and the API fetch documents.
+
+Access: public documents for everyone; network-only documents for network members;
+task-force documents for the secretariat and the members (and chair) of that task force.
+Search filters by access in SQL *before* ranking, counting, faceting or cutting snippets,
+so a restricted document's title or text never reaches a user who may not read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from middleground.network.models import Country, Expert, FocusArea, Institution, TaskForce
+
+from .models import (
+    Access,
+    DocType,
+    Document,
+    DocumentTag,
+    FocusLexiconEntry,
+    IngestBatch,
+    SavedSearch,
+    TagKind,
+)
+from .search import access_token, filter_group, get_backend, id_list_sql
+from .text import QueryTerm, Snippet, query_terms, snippet
+from .text.tagging import load_focus_lexicon
+
+SORTS = ("relevance", "date")
+FACET_SIZE = 10
+
+
+# --- access -----------------------------------------------------------------------------
+
+
+def task_forces_of(user) -> QuerySet[TaskForce]:
+    """Task forces whose restricted documents the user may read (not for the secretariat)."""
+    if not (user.is_authenticated and user.is_network_member and user.institution_id):
+        return TaskForce.objects.none()
+    return TaskForce.objects.filter(
+        Q(members=user.institution_id) | Q(chair=user.institution_id)
+    ).distinct()
+
+
+def can_read(user, document: Document) -> bool:
+    if document.access == Access.PUBLIC:
+        return True
+    if not (user.is_authenticated and user.is_network_member):
+        return False
+    if user.is_secretariat or document.access == Access.NETWORK:
+        return True
+    if document.task_force_id is None:
+        return False
+    return task_forces_of(user).filter(pk=document.task_force_id).exists()
+
+
+def visible_documents(user) -> QuerySet[Document]:
+    qs = Document.objects.all()
+    if user.is_authenticated and user.is_secretariat:
+        return qs
+    allowed = Q(access=Access.PUBLIC)
+    if user.is_authenticated and user.is_network_member:
+        allowed |= Q(access=Access.NETWORK)
+        allowed |= Q(access=Access.TASK_FORCE, task_force__in=task_forces_of(user).values("pk"))
+    return qs.filter(allowed)
+
+
+def get_document(user, pk: int) -> Document:
+    document = (
+        visible_documents(user)
+        .select_related("duplicate_of", "task_force", "batch")
+        .filter(pk=pk)
+        .first()
+    )
+    if document is None:
+        raise Http404
+    return document
+
+
+def visible_duplicate_of(user, document: Document) -> Document | None:
+    """The original a duplicate points to, if this user may read it."""
+    original = document.duplicate_of
+    return original if original is not None and can_read(user, original) else None
+
+
+def documents(user) -> QuerySet[Document]:
+    """Every document the user may read, newest first (duplicates included, flagged)."""
+    return visible_documents(user).select_related("duplicate_of").prefetch_related("tags")
+
+
+def can_ingest(user) -> bool:
+    return bool(user.is_authenticated and user.is_network_member)
+
+
+def ingest_task_forces(user) -> QuerySet[TaskForce]:
+    """Task forces a user may restrict an upload to."""
+    if user.is_authenticated and user.is_secretariat:
+        return TaskForce.objects.all()
+    return task_forces_of(user)
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A search: text, filters and sort, as the page and the API take them."""
+
+    q: str = ""
+    country: str = ""
+    regional_group: str = ""
+    institution: str = ""  # institution id
+    expert: str = ""  # expert id
+    focus_area: str = ""  # slug
+    sdg: str = ""  # 1-17
+    language: str = ""
+    type: str = ""  # DocType
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "relevance"
+    since: dt.datetime | None = None  # added after (digests)
+
+    @classmethod
+    def from_mapping(cls, data: Any) -> SearchParams:
+        """From request.GET, a form's cleaned_data or a saved search's params (lenient)."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name == "since":
+                continue
+            raw = data.get(f.name)
+            if raw in (None, ""):
+                continue
+            if f.name in ("date_from", "date_to"):
+                if isinstance(raw, dt.date):
+                    values[f.name] = raw
+                else:
+                    try:
+                        values[f.name] = dt.date.fromisoformat(str(raw))
+                    except ValueError:
+                        continue
+            else:
+                values[f.name] = str(raw).strip()
+        if values.get("sort") not in SORTS:
+            values.pop("sort", None)
+        return cls(**values)
+
+    def to_params(self) -> dict[str, str]:
+        """Non-empty values as strings (to save, or to build a link)."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if (
+                f.name == "since"
+                or value in (None, "")
+                or (f.name == "sort" and value == "relevance")
+            ):
+                continue
+            out[f.name] = value.isoformat() if isinstance(value, dt.date) else str(value)
+        return out
+
+    @property
+    def has_filters(self) -> bool:
+        return any(v for k, v in self.to_params().items() if k not in ("q", "sort"))
+
+
+def _tag_filter(qs: QuerySet[Document], kind: str, keys: Any) -> QuerySet[Document]:
+    if isinstance(keys, str):
+        tags = DocumentTag.objects.filter(kind=kind, key=keys)
+    else:
+        tags = DocumentTag.objects.filter(kind=kind, key__in=keys)
+    return qs.filter(pk__in=tags.values("document_id"))
+
+
+def filter_groups(user, params: SearchParams) -> list[tuple[QueryTerm, ...]]:
+    """The filters as groups of index tokens (see search.filter_tokens), for the engine."""
+    groups: list[tuple[QueryTerm, ...]] = []
+    if not (user.is_authenticated and user.is_secretariat):
+        access = [access_token(Access.PUBLIC, None)]
+        if user.is_authenticated and user.is_network_member:
+            access.append(access_token(Access.NETWORK, None))
+            access += [
+                access_token(Access.TASK_FORCE, pk)
+                for pk in task_forces_of(user).values_list("pk", flat=True)
+            ]
+        groups.append(tuple(QueryTerm(t) for t in access))
+    if params.country:
+        groups.append(filter_group(TagKind.COUNTRY, [params.country]))
+    if params.regional_group:
+        codes = Country.objects.filter(regional_group=params.regional_group).values_list(
+            "code", flat=True
+        )
+        groups.append(filter_group(TagKind.COUNTRY, list(codes) or ["none"]))
+    for kind, value in (
+        (TagKind.INSTITUTION, params.institution),
+        (TagKind.EXPERT, params.expert),
+        (TagKind.FOCUS_AREA, params.focus_area),
+        (TagKind.SDG, params.sdg),
+        ("lang", params.language),
+        ("type", params.type),
+    ):
+        if value:
+            groups.append(filter_group(kind, [value]))
+    return groups
+
+
+def filtered_documents(user, params: SearchParams, *, tags: bool = True) -> QuerySet[Document]:
+    """Readable, non-duplicate documents passing the filters (no text query yet).
+
+    ``tags=False`` leaves out the tag filters (country, group, institution, expert, focus
+    area, SDG): the search engine enforces them through the filter tokens of the index.
+    """
+    qs = visible_documents(user).filter(duplicate_of__isnull=True)
+    if not tags:
+        params = replace(
+            params, country="", regional_group="", institution="", expert="", focus_area="", sdg=""
+        )
+    if params.country:
+        qs = _tag_filter(qs, TagKind.COUNTRY, params.country.upper())
+    if params.regional_group:
+        # A literal list of codes: the planner then uses the tag table's own statistics.
+        codes = list(
+            Country.objects.filter(regional_group=params.regional_group).values_list(
+                "code", flat=True
+            )
+        )
+        qs = _tag_filter(qs, TagKind.COUNTRY, codes)
+    if params.institution:
+        qs = _tag_filter(qs, TagKind.INSTITUTION, params.institution)
+    if params.expert:
+        qs = _tag_filter(qs, TagKind.EXPERT, params.expert)
+    if params.focus_area:
+        qs = _tag_filter(qs, TagKind.FOCUS_AREA, params.focus_area)
+    if params.sdg:
+        qs = _tag_filter(qs, TagKind.SDG, params.sdg)
+    if params.language:
+        qs = qs.filter(language=params.language)
+    if params.type:
+        qs = qs.filter(doc_type=params.type)
+    if params.date_from:
+        qs = qs.filter(published__gte=params.date_from)
+    if params.date_to:
+        qs = qs.filter(published__lte=params.date_to)
+    if params.since:
+        qs = qs.filter(created_at__gt=params.since)
+    return qs
+
+
+@dataclass
+class SearchHit:
+    document: Document
+    score: float | None
+    snippet: Snippet | None
+
+
+@dataclass
+class FacetValue:
+    key: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchPage:
+    params: SearchParams
+    hits: list[SearchHit]
+    count: int
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    #: More than RESULT_WINDOW matches: facets (and, for a text query, ranking and count)
+    #: cover the newest RESULT_WINDOW only.
+    capped: bool = False
+
+    @property
+    def count_is_exact(self) -> bool:
+        return not (self.capped and self.params.q.strip())
+
+
+#: A text query ranks, counts and facets at most this many matches (the newest). Beyond
+#: it the page says so and asks for more words or a filter; a search engine's "about".
+RESULT_WINDOW = 1000
+
+
+def matching_documents(user, params: SearchParams) -> QuerySet[Document]:
+    """Every readable document matching text and filters (unordered, exact, uncapped)."""
+    qs = filtered_documents(user, params)
+    groups = query_terms(params.q) if params.q.strip() else []
+    if params.q.strip():
+        if not groups:
+            return qs.none()
+        sql, sql_params = get_backend().match_sql(groups)
+        qs = qs.filter(pk__in=RawSQL(sql, sql_params))  # noqa: S611 - parameterised
+    return qs
+
+
+def search(
+    user,
+    params: SearchParams,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    with_facets: bool = True,
+    with_snippets: bool = True,
+) -> SearchPage:
+    """Ranked (or dated) hits with snippets and facet counts, for this user only.
+
+    Access and filters are applied inside the engine's query, before anything is ranked,
+    counted, faceted or cut into a snippet.
+    """
+    q = params.q.strip()
+    groups = query_terms(q) if q else []
+    capped = False
+    scores: dict[int, float] = {}
+    if q and not groups:
+        return SearchPage(params, [], 0, {})
+    if groups:
+        window = get_backend().window(
+            groups,
+            filtered_documents(user, params, tags=False),
+            RESULT_WINDOW + 1,
+            filters=filter_groups(user, params),
+        )
+        capped = len(window) > RESULT_WINDOW
+        window = window[:RESULT_WINDOW]
+        scores = dict(window)
+        count = len(window)
+        if params.sort == "date":
+            ids_sql = RawSQL(*id_list_sql(list(scores)))  # noqa: S611 - parameterised
+            rows = Document.objects.filter(pk__in=ids_sql).values_list(
+                "pk", "published", "created_at"
+            )
+            ordered = [
+                pk
+                for pk, _pub, _created in sorted(
+                    rows,
+                    key=lambda r: (r[1] or dt.date.min, r[2], r[0]),
+                    reverse=True,
+                )
+            ]
+        else:
+            ordered = [pk for pk, _ in sorted(window, key=lambda r: (-r[1], -r[0]))]
+        page_ids = ordered[offset : offset + limit]
+        by_id = Document.objects.in_bulk(page_ids)
+        docs = [by_id[i] for i in page_ids if i in by_id]
+        matched = Document.objects.filter(
+            pk__in=RawSQL(*id_list_sql(list(scores)))  # noqa: S611 - parameterised
+        )
+    else:
+        filtered = filtered_documents(user, params)
+        count = filtered.count()
+        docs = list(filtered.order_by("-published", "-created_at", "-pk")[offset : offset + limit])
+        newest = list(filtered.order_by("-pk").values_list("pk", flat=True)[: RESULT_WINDOW + 1])
+        capped = len(newest) > RESULT_WINDOW
+        matched = (
+            filtered
+            if not capped
+            else Document.objects.filter(
+                pk__in=RawSQL(*id_list_sql(newest[:RESULT_WINDOW]))  # noqa: S611 - parameterised
+            )
+        )
+    hits = []
+    for doc in docs:
+        cut = None
+        if with_snippets and q:
+            cut = cut_snippet(doc.body or doc.title, q)
+        elif with_snippets and doc.body:
+            cut = snippet(doc.body[:SNIPPET_SCAN], "")
+        hits.append(SearchHit(doc, scores.get(doc.pk), cut))
+    facets = facet_counts(matched) if with_facets else {}
+    return SearchPage(params, hits, count, facets, capped)
+
+
+#: Snippets are cut from at most this many characters around the first likely hit, so a
+#: 300-page report costs no more than a news item.
+SNIPPET_SCAN = 6000
+
+
+@lru_cache(maxsize=256)
+def _hit_pattern(q: str) -> re.Pattern[str] | None:
+    """A fast pre-scan for a query's words: each stem minus its last letter as a word
+    prefix (Snowball turns "policy" into "polici"), case-insensitive."""
+    alternatives = set()
+    for group in query_terms(q):
+        for term in group:
+            text = term.text if term.prefix or len(term.text) <= 3 else term.text[:-1]
+            alternatives.add(re.escape(text))
+    if not alternatives:
+        return None
+    body = "|".join(sorted(alternatives, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{body})", re.IGNORECASE)
+
+
+def cut_snippet(text: str, q: str) -> Snippet:
+    """:func:`~middleground.library.text.stem.snippet` on a bounded stretch of ``text``."""
+    if len(text) <= SNIPPET_SCAN:
+        return snippet(text, q)
+    pattern = _hit_pattern(q)
+    found = pattern.search(text) if pattern is not None else None
+    start = max(0, found.start() - SNIPPET_SCAN // 6) if found else 0
+    end = min(len(text), start + SNIPPET_SCAN)
+    cut = snippet(text[start:end], q)
+    return replace(
+        cut,
+        starts_mid_text=cut.starts_mid_text or start > 0,
+        ends_mid_text=cut.ends_mid_text or end < len(text),
+    )
+
+
+def facet_counts(matched: QuerySet[Document]) -> dict[str, list[FacetValue]]:
+    """Counts per country, regional group, institution, focus area, SDG, event, language
+    and type. ``matched`` holds at most ``RESULT_WINDOW`` documents (see :func:`search`),
+    so its tag rows are counted here in two queries."""
+    from middleground.network.models import RegionalGroup
+
+    ids = matched.values("pk")
+    by_kind: dict[str, Counter[str]] = defaultdict(Counter)
+    groups_of_doc: dict[str, set[int]] = defaultdict(set)
+    group_of = _regional_groups()
+    for doc_id, kind, key in (
+        DocumentTag.objects.filter(document__in=ids)
+        .exclude(kind=TagKind.EXPERT)
+        .values_list("document_id", "kind", "key")
+    ):
+        by_kind[kind][key] += 1
+        if kind == TagKind.COUNTRY and group_of.get(key):
+            groups_of_doc[group_of[key]].add(doc_id)
+    pairs = {k: list(c.items()) for k, c in by_kind.items()}
+    labels = _facet_labels(pairs)
+    out: dict[str, list[FacetValue]] = {}
+    for kind, name in (
+        (TagKind.COUNTRY, "country"),
+        (TagKind.INSTITUTION, "institution"),
+        (TagKind.FOCUS_AREA, "focus_area"),
+        (TagKind.SDG, "sdg"),
+        (TagKind.EVENT, "event"),
+    ):
+        values = sorted(pairs.get(kind, []), key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE]
+        out[name] = [FacetValue(k, labels.get((kind, k), k), n) for k, n in values]
+    group_labels = dict(RegionalGroup.choices)
+    out["regional_group"] = [
+        FacetValue(g, str(group_labels.get(g, g)), len(docs))
+        for g, docs in sorted(groups_of_doc.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    ]
+    languages: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    for language, doc_type in matched.order_by().values_list("language", "doc_type"):
+        languages[language] += 1
+        types[doc_type] += 1
+    out["language"] = [
+        FacetValue(code, language_label(code), n)
+        for code, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))
+    ][:FACET_SIZE]
+    type_labels = dict(DocType.choices)
+    out["type"] = [
+        FacetValue(t, str(type_labels.get(t, t)), n)
+        for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return out
+
+
+_GROUPS: dict[str, dict[str, str]] = {}
+
+
+def _regional_groups() -> dict[str, str]:
+    """Country code -> UN regional group (reference data, read once per process)."""
+    key = connection.alias + str(connection.settings_dict.get("NAME"))
+    if key not in _GROUPS or not _GROUPS[key]:
+        _GROUPS[key] = dict(
+            Country.objects.exclude(regional_group="").values_list("code", "regional_group")
+        )
+    return _GROUPS[key]
+
+
+def _facet_labels(by_kind: dict[str, list[tuple[str, int]]]) -> dict[tuple[str, str], str]:
+    labels: dict[tuple[str, str], str] = {}
+    codes = [k for k, _ in by_kind.get(TagKind.COUNTRY, [])]
+    for code, name in Country.objects.filter(code__in=codes).values_list("code", "name"):
+        labels[(TagKind.COUNTRY, code)] = name
+    ids = [int(k) for k, _ in by_kind.get(TagKind.INSTITUTION, []) if k.isdigit()]
+    for pk, name, acronym in Institution.objects.filter(pk__in=ids).values_list(
+        "pk", "name", "acronym"
+    ):
+        labels[(TagKind.INSTITUTION, str(pk))] = acronym or name
+    slugs = [k for k, _ in by_kind.get(TagKind.FOCUS_AREA, [])]
+    for slug, name in FocusArea.objects.filter(slug__in=slugs).values_list("slug", "name"):
+        labels[(TagKind.FOCUS_AREA, slug)] = name
+    for k, _count in by_kind.get(TagKind.SDG, []):
+        labels[(TagKind.SDG, k)] = f"SDG {k}"
+    if by_kind.get(TagKind.EVENT):
+        from .models import NamedEvent
+
+        ids = [int(k) for k, _ in by_kind[TagKind.EVENT] if k.isdigit()]
+        for pk, name in NamedEvent.objects.filter(pk__in=ids).values_list("pk", "name"):
+            labels[(TagKind.EVENT, str(pk))] = name
+    return labels
+
+
+def language_label(code: str) -> str:
+    if code == "und":
+        return _("undetermined")
+    from django.conf.locale import LANG_INFO
+
+    info = LANG_INFO.get(code)
+    return str(info["name"]) if info else code
+
+
+# --- documents and tags -------------------------------------------------------------------
+
+
+def related_documents(user, document: Document, limit: int = 5) -> list[Document]:
+    """Readable documents sharing the most tags (countries, institutions, people, areas).
+
+    Looks at the most recent tag rows only (``RESULT_WINDOW`` x 5), so the page stays fast
+    in a large library; rarer tags (people, institutions) weigh more than countries.
+    """
+    pairs = list(
+        document.tags.exclude(kind=TagKind.SDG).values_list("kind", "key").order_by("-count")[:20]
+    )
+    if not pairs:
+        return []
+    cond = Q()
+    for kind, key in pairs:
+        cond |= Q(kind=kind, key=key)
+    weight: dict[str, int] = {TagKind.COUNTRY: 1, TagKind.FOCUS_AREA: 1, TagKind.EVENT: 2}
+    rows = (
+        DocumentTag.objects.filter(cond)
+        .exclude(document=document)
+        .order_by("-document_id")
+        .values_list("document_id", "kind")[: RESULT_WINDOW * 5]
+    )
+    scores: dict[int, int] = defaultdict(int)
+    for doc_id, kind in rows:
+        scores[doc_id] += weight.get(kind, 3)
+    best = sorted(scores, key=lambda i: (-scores[i], -i))[: limit * 10]
+    readable = visible_documents(user).filter(duplicate_of__isnull=True, pk__in=best)
+    by_id = readable.in_bulk()
+    return [by_id[i] for i in best if i in by_id][:limit]
+
+
+def documents_mentioning(
+    user,
+    *,
+    country: Country | str | None = None,
+    institution: Institution | int | None = None,
+    expert: Expert | int | None = None,
+    limit: int = 10,
+) -> QuerySet[Document]:
+    """Readable documents tagged with a registry entry (for the registry's detail pages)."""
+    qs = visible_documents(user).filter(duplicate_of__isnull=True)
+    if country is not None:
+        code = country.code if isinstance(country, Country) else str(country).upper()
+        qs = _tag_filter(qs, TagKind.COUNTRY, code)
+    if institution is not None:
+        pk = institution.pk if isinstance(institution, Institution) else institution
+        qs = _tag_filter(qs, TagKind.INSTITUTION, str(pk))
+    if expert is not None:
+        pk = expert.pk if isinstance(expert, Expert) else expert
+        qs = _tag_filter(qs, TagKind.EXPERT, str(pk))
+    return qs.order_by("-published", "-created_at")[:limit]
+
+
+@dataclass
+class TagLink:
+    tag: DocumentTag
+    url: str | None
+
+
+def tag_links(user, document: Document) -> dict[str, list[TagLink]]:
+    """A document's tags grouped by kind, each with the registry page it links to (if any
+    the user may see)."""
+    from middleground.network import selectors as network
+
+    tags = list(document.tags.all())
+    inst_ids = [int(t.key) for t in tags if t.kind == TagKind.INSTITUTION and t.key.isdigit()]
+    exp_ids = [int(t.key) for t in tags if t.kind == TagKind.EXPERT and t.key.isdigit()]
+    institutions = {i.pk: i for i in network.institutions(user).filter(pk__in=inst_ids)}
+    experts = {e.pk: e for e in network.experts(user).filter(pk__in=exp_ids)}
+    areas = {a.slug: a for a in FocusArea.objects.all()}
+    countries = set(
+        Country.objects.filter(
+            code__in=[t.key for t in tags if t.kind == TagKind.COUNTRY]
+        ).values_list("code", flat=True)
+    )
+    out: dict[str, list[TagLink]] = defaultdict(list)
+    for t in tags:
+        url: str | None = None
+        if t.kind == TagKind.COUNTRY and t.key in countries:
+            url = Country(code=t.key).get_absolute_url()
+        elif t.kind == TagKind.INSTITUTION:
+            inst = institutions.get(int(t.key)) if t.key.isdigit() else None
+            if inst is None:
+                continue  # not (or no longer) visible in the registry for this user
+            url = inst.get_absolute_url()
+        elif t.kind == TagKind.EXPERT:
+            expert = experts.get(int(t.key)) if t.key.isdigit() else None
+            if expert is None:
+                continue
+            url = expert.get_absolute_url()
+        elif t.kind == TagKind.FOCUS_AREA and t.key in areas:
+            url = areas[t.key].get_absolute_url()
+        out[t.kind].append(TagLink(t, url))
+    return dict(out)
+
+
+# --- lexicon, batches, saved searches -----------------------------------------------------
+
+
+@dataclass
+class LexiconRow:
+    focus_area: FocusArea
+    terms: list[str]
+    sdgs: list[int]
+    edited: bool
+
+
+def lexicon() -> list[LexiconRow]:
+    """The effective lexicon per focus area: the secretariat's terms, else the default."""
+    default = load_focus_lexicon()
+    entries = {e.focus_area_id: e for e in FocusLexiconEntry.objects.all()}
+    rows = []
+    for area in FocusArea.objects.all():
+        entry = entries.get(area.pk)
+        terms = list(entry.terms) if entry else list(default.terms.get(area.slug, []))
+        sdgs = default.sdgs.get(area.slug) or [int(n) for n in area.sdgs]
+        rows.append(LexiconRow(area, terms, sdgs, entry is not None))
+    return rows
+
+
+def get_lexicon_row(slug: str) -> LexiconRow:
+    for row in lexicon():
+        if row.focus_area.slug == slug:
+            return row
+    raise Http404
+
+
+def get_batch(user, pk: int) -> IngestBatch:
+    batch = IngestBatch.objects.filter(pk=pk).first()
+    if batch is None or not user.is_authenticated:
+        raise Http404
+    if not (user.is_secretariat or batch.created_by_id == user.pk):
+        raise Http404
+    return batch
+
+
+def saved_searches(user) -> QuerySet[SavedSearch]:
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return SavedSearch.objects.filter(user=user)
+
+
+def get_saved_search(user, pk: int) -> SavedSearch:
+    saved = saved_searches(user).filter(pk=pk).first()
+    if saved is None:
+        raise Http404
+    return saved
+
+
+def with_params(params: SearchParams, **changes: Any) -> SearchParams:
+    return replace(params, **changes)

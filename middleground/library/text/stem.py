@@ -1,0 +1,248 @@
+"""Stemmed search column, query expansion and snippets.
+
+Stemming happens here, in Python, so that SQLite FTS5 (tokenizer ``unicode61``) and
+PostgreSQL (text search configuration ``simple``) index exactly the same lowercased stems:
+neither engine needs a language-aware configuration, and results agree across backends.
+
+* Latin-script words: Snowball stemmer of the document's language when PyStemmer has one
+  (English otherwise, the lingua franca of the corpus).
+* Cyrillic words: Snowball Russian, except in Kazakh, Ukrainian, Belarusian, Mongolian and
+  Kyrgyz documents (no Snowball stemmer): those are only lowercased, and queries reach their
+  inflected forms through a prefix query on the word's base (see ``kk_query_base``).
+* Queries do not know their language, so every query word becomes a group of alternatives,
+  one per candidate language; Snowball Russian is unstable on proper nouns, so a Russian
+  word also yields the stems of its other case forms ("Казахстане" -> also "казахста").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+import Stemmer
+
+from ._morph import kk_query_base, ru_bases, script_of, tokenize
+
+__all__ = [
+    "QueryTerm",
+    "SnippetPiece",
+    "Snippet",
+    "search_terms",
+    "query_terms",
+    "to_fts5_query",
+    "to_tsquery",
+    "snippet",
+    "SNOWBALL_LANGUAGES",
+]
+
+#: ISO 639-1 code -> PyStemmer algorithm, for the languages the detector can return.
+SNOWBALL_LANGUAGES: dict[str, str] = {
+    "en": "english",
+    "ru": "russian",
+    "de": "german",
+    "fr": "french",
+    "es": "spanish",
+    "it": "italian",
+    "pt": "portuguese",
+    "tr": "turkish",
+    "ar": "arabic",
+}
+_LATIN_SNOWBALL = ("en", "de", "fr", "es", "it", "pt", "tr")
+# Nominative endings tried when expanding a Russian query word into its other case forms.
+_RU_NOMINATIVE = ("", "а", "я", "й", "ь", "о", "ия")
+
+
+@cache
+def _stemmer(algorithm: str) -> Stemmer.Stemmer:
+    # PyStemmer objects keep an internal cache; one per algorithm per process is enough.
+    return Stemmer.Stemmer(algorithm)
+
+
+@lru_cache(maxsize=131072)
+def _stem(word: str, code: str) -> str:
+    return str(_stemmer(SNOWBALL_LANGUAGES[code]).stemWord(word))
+
+
+def _index_form(word: str, language: str | None) -> str:
+    w = word.lower()
+    script = script_of(w)
+    if script == "latin":
+        code = language if language in _LATIN_SNOWBALL else "en"
+        return _stem(w, code)
+    if script == "cyrillic":
+        if language in (None, "und", "ru", "en") or language in _LATIN_SNOWBALL:
+            return _stem(w, "ru")
+        return w  # kk, uk, be, mn, ...: no Snowball stemmer
+    if language in SNOWBALL_LANGUAGES and language not in _LATIN_SNOWBALL:
+        return _stem(w, language)  # Arabic
+    return w
+
+
+def search_terms(text: str, language: str | None) -> str:
+    """The space-separated stems of ``text`` for the search column.
+
+    >>> search_terms("Kazakhstan's think tanks", "en")
+    'kazakhstan s think tank'
+    >>> search_terms("Казахстана и Казахстан", "ru")
+    'казахста и казахста'
+    """
+    return " ".join(_index_form(t.text, language) for t in tokenize(text))
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerm:
+    """One alternative for a query word: an exact stem, or a prefix when ``prefix``."""
+
+    text: str
+    prefix: bool = False
+
+
+def _query_alternatives(word: str, language: str | None) -> tuple[QueryTerm, ...]:
+    w = word.lower()
+    script = script_of(w)
+    out: dict[QueryTerm, None] = {}
+    if script == "latin":
+        codes = (language,) if language in _LATIN_SNOWBALL else _LATIN_SNOWBALL
+        for code in codes:
+            out[QueryTerm(_stem(w, str(code)))] = None
+    elif script == "cyrillic":
+        if language in (None, "und", "ru"):
+            out[QueryTerm(_stem(w, "ru"))] = None
+            for base in ru_bases(w):
+                if len(base) >= 4:
+                    for ending in _RU_NOMINATIVE:
+                        out[QueryTerm(_stem(base + ending, "ru"))] = None
+        if language not in ("ru",):
+            out[QueryTerm(w)] = None
+            base = kk_query_base(w)
+            if base != w:
+                out[QueryTerm(base, prefix=True)] = None
+    else:
+        out[QueryTerm(_index_form(w, language))] = None
+    return tuple(out)
+
+
+def query_terms(query: str, language: str | None = None) -> list[tuple[QueryTerm, ...]]:
+    """Groups of alternatives, one group per query word; a document must match every group.
+
+    With ``language=None`` every candidate language contributes its stem, so "Казахстана"
+    matches a Russian document stored as "казахста" and a Kazakh one holding "казахстан".
+    """
+    groups: list[tuple[QueryTerm, ...]] = []
+    for token in tokenize(query):
+        alts = _query_alternatives(token.text, language)
+        if alts and alts not in groups:
+            groups.append(alts)
+    return groups
+
+
+def to_fts5_query(groups: list[tuple[QueryTerm, ...]]) -> str:
+    """An FTS5 MATCH expression: ``("a" OR "b"*) AND ("c")``. Empty string for no groups."""
+
+    def term(t: QueryTerm) -> str:
+        quoted = '"' + t.text.replace('"', '""') + '"'
+        return quoted + "*" if t.prefix else quoted
+
+    return " AND ".join("(" + " OR ".join(term(t) for t in g) + ")" for g in groups)
+
+
+def to_tsquery(groups: list[tuple[QueryTerm, ...]]) -> str:
+    """A PostgreSQL ``to_tsquery('simple', ...)`` expression: ``(a | b:*) & (c)``."""
+
+    def term(t: QueryTerm) -> str:
+        quoted = "'" + t.text.replace("'", "''") + "'"
+        return quoted + ":*" if t.prefix else quoted
+
+    return " & ".join("(" + " | ".join(term(t) for t in g) + ")" for g in groups)
+
+
+@dataclass(frozen=True, slots=True)
+class SnippetPiece:
+    """A run of original text; ``match`` marks a query hit (the template wraps it in <mark>)."""
+
+    text: str
+    match: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """Pieces of the original text around the best hit; escaping is the template's job."""
+
+    pieces: tuple[SnippetPiece, ...]
+    starts_mid_text: bool
+    ends_mid_text: bool
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text for p in self.pieces)
+
+
+def _token_matches(word: str, groups: list[tuple[QueryTerm, ...]]) -> int | None:
+    w = word.lower()
+    forms = {w, _index_form(w, None)}
+    if script_of(w) == "latin":
+        forms.update(_stem(w, code) for code in _LATIN_SNOWBALL)
+    for i, group in enumerate(groups):
+        for t in group:
+            if (t.prefix and w.startswith(t.text)) or (not t.prefix and t.text in forms):
+                return i
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _cached_match(word: str, groups: tuple[tuple[QueryTerm, ...], ...]) -> int | None:
+    return _token_matches(word, list(groups))
+
+
+def snippet(original_text: str, query: str, width: int = 240) -> Snippet:
+    """Cut about ``width`` characters of ``original_text`` around the densest query hits.
+
+    Works on the original (unstemmed) text so readers see what the document says; hits are
+    found with the same stems as the search column. Without hits, the opening is returned.
+    """
+    groups = tuple(query_terms(query))
+    tokens = list(tokenize(original_text))
+    # Texts repeat their words, and a results page cuts many snippets for one query:
+    # each distinct (lowercased) word is matched once per query.
+    hits = [(t, g) for t in tokens if (g := _cached_match(t.text.lower(), groups)) is not None]
+    if not hits:
+        end = _cut_end(original_text, min(len(original_text), width))
+        return Snippet((SnippetPiece(original_text[:end], False),), False, end < len(original_text))
+    # Window start at the hit that covers the most distinct query words within `width`.
+    best_i, best_score = 0, -1
+    for i, (tok, _) in enumerate(hits):
+        covered = {g for t, g in hits[i:] if t.end - tok.start <= width}
+        score = len(covered) * 1000 - i
+        if score > best_score:
+            best_i, best_score = i, score
+    first = hits[best_i][0]
+    start = max(0, first.start - width // 4)
+    start = _cut_start(original_text, start)
+    end = _cut_end(original_text, min(len(original_text), start + width))
+    pieces: list[SnippetPiece] = []
+    pos = start
+    for tok, _ in hits:
+        if tok.start < start or tok.end > end:
+            continue
+        if tok.start > pos:
+            pieces.append(SnippetPiece(original_text[pos : tok.start], False))
+        pieces.append(SnippetPiece(original_text[tok.start : tok.end], True))
+        pos = tok.end
+    if pos < end:
+        pieces.append(SnippetPiece(original_text[pos:end], False))
+    return Snippet(tuple(pieces), start > 0, end < len(original_text))
+
+
+def _cut_start(text: str, pos: int) -> int:
+    # Move forward to the start of a word so the snippet does not begin mid-word.
+    if pos <= 0:
+        return 0
+    space = text.find(" ", pos)
+    return space + 1 if 0 <= space < pos + 30 else pos
+
+
+def _cut_end(text: str, pos: int) -> int:
+    if pos >= len(text):
+        return len(text)
+    space = text.rfind(" ", 0, pos)
+    return space if space > pos - 30 else pos

@@ -1,0 +1,293 @@
+"""Library pages. Each view: parse, authorise through selectors, call one service, render."""
+
+import importlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from middleground.core.forms import call_service
+from middleground.network import selectors as network
+
+from . import selectors, services
+from .forms import LexiconForm, SavedSearchForm, SearchForm, UploadForm
+from .models import Access, FileStatus
+from .selectors import SearchParams
+
+PAGE_SIZE = 20
+
+
+def _params(request) -> tuple[SearchForm, SearchParams]:
+    form = SearchForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return form, SearchParams.from_mapping(form.cleaned_data)
+    return form, SearchParams.from_mapping({"q": request.GET.get("q", "")})
+
+
+def index(request):
+    """Search the library: text, filters, facets, sort; htmx swaps the results."""
+    form, params = _params(request)
+    try:
+        page_number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page_number = 1
+    result = selectors.search(
+        request.user, params, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
+    )
+    query = params.to_params()
+    context = {
+        "filter_form": form,
+        "result": result,
+        "params": params,
+        "query": urlencode(query),
+        "page_number": page_number,
+        "has_next": page_number * PAGE_SIZE < result.count,
+        "next_query": urlencode({**query, "page": page_number + 1}),
+        "prev_query": urlencode({**query, "page": page_number - 1}),
+        "export_query": urlencode(query),
+        "facet_links": _facet_links(params, result.facets),
+        "save_form": SavedSearchForm(initial={"name": params.q[:200]}),
+        "can_ingest": selectors.can_ingest(request.user),
+    }
+    template = "library/index.html"
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        template = "library/partials/results.html"
+    return render(request, template, context)
+
+
+def _facet_links(params: SearchParams, facets) -> list[dict]:
+    """Each facet value with the link that adds (or removes) it as a filter."""
+    base = params.to_params()
+    titles = {
+        "country": _("Countries"),
+        "regional_group": _("UN regional groups"),
+        "institution": _("Institutions"),
+        "focus_area": _("Focus areas"),
+        "sdg": _("SDGs"),
+        "language": _("Languages"),
+        "type": _("Types"),
+    }
+    out = []
+    for name, title in titles.items():
+        values = []
+        for v in facets.get(name, []):
+            active = base.get(name) == v.key
+            query = dict(base)
+            if active:
+                query.pop(name)
+            else:
+                query[name] = v.key
+            values.append({"value": v, "active": active, "query": urlencode(query)})
+        if values:
+            out.append({"name": name, "title": title, "values": values})
+    return out
+
+
+def document_detail(request, pk):
+    document = selectors.get_document(request.user, pk)
+    return render(
+        request,
+        "library/document_detail.html",
+        {
+            "document": document,
+            "original": selectors.visible_duplicate_of(request.user, document),
+            "duplicates": selectors.visible_documents(request.user).filter(duplicate_of=document),
+            "tags": selectors.tag_links(request.user, document),
+            "related": selectors.related_documents(request.user, document),
+            "paragraphs": [p for p in document.body.split("\n") if p.strip()],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    if not selectors.can_ingest(request.user):
+        raise PermissionDenied
+    task_forces = selectors.ingest_task_forces(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, task_forces=task_forces)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        files = data["upload_files"]
+
+        def run():
+            return services.ingest_batch(
+                actor=request.user,
+                files=[(f.name, f) for f in files],
+                access=data["access"],
+                task_force=services.resolve_task_force(data["task_force"] or None),
+                doc_type=data["doc_type"],
+                source=data["source"],
+            )
+
+        batch = call_service(form, run)
+        if batch is not None:
+            rows = list(batch.files.all())
+            documents = list(batch.documents.filter(duplicate_of__isnull=True))
+            failed = [r for r in rows if r.status == FileStatus.FAILED]
+            pending = [r for r in rows if r.status == FileStatus.PENDING]
+            if len(rows) == 1 and len(documents) == 1 and not failed:
+                messages.success(request, _("The document was added to the library."))
+                return redirect(documents[0])
+            if len(rows) == 1 and failed:
+                form.add_error("upload_files", failed[0].error)
+            else:
+                if pending:
+                    messages.info(request, _("The files are being ingested in the background."))
+                return redirect(batch)
+    return render(
+        request,
+        "library/upload.html",
+        {"form": form, "access_task_force": Access.TASK_FORCE.value},
+    )
+
+
+@login_required
+def batch_detail(request, pk):
+    batch = selectors.get_batch(request.user, pk)
+    rows = list(batch.files.all())
+    context = {
+        "batch": batch,
+        "rows": rows,
+        "documents": batch.documents.select_related("duplicate_of").order_by("pk"),
+        "pending": any(r.status == FileStatus.PENDING for r in rows),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "library/partials/batch_files.html", context)
+    return render(request, "library/batch_detail.html", context)
+
+
+def lexicon(request):
+    return render(
+        request,
+        "library/lexicon.html",
+        {
+            "rows": selectors.lexicon(),
+            "can_edit": request.user.is_authenticated and request.user.is_secretariat,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lexicon_edit(request, slug):
+    if not request.user.is_secretariat:
+        raise PermissionDenied
+    row = selectors.get_lexicon_row(slug)
+    form = LexiconForm(request.POST or None, initial={"terms": "\n".join(row.terms)})
+    if request.method == "POST" and "reset" in request.POST:
+        services.update_lexicon(actor=request.user, focus_area=row.focus_area, terms=None)
+        messages.success(request, _("The default terms are back."))
+        return redirect("library:lexicon")
+    if request.method == "POST" and form.is_valid():
+        terms = form.cleaned_data["terms"].splitlines()
+        done = call_service(
+            form,
+            lambda: (
+                services.update_lexicon(actor=request.user, focus_area=row.focus_area, terms=terms)
+                or True
+            ),
+        )
+        if done:
+            messages.success(
+                request,
+                _(
+                    "Saved. New documents are tagged with these terms; existing ones keep "
+                    "their tags until they are ingested again."
+                ),
+            )
+            return redirect("library:lexicon")
+    return render(request, "library/lexicon_edit.html", {"form": form, "row": row})
+
+
+@login_required
+def saved_list(request):
+    return render(
+        request,
+        "library/saved_list.html",
+        {"saved": [(s, urlencode(s.params)) for s in selectors.saved_searches(request.user)]},
+    )
+
+
+@login_required
+@require_POST
+def saved_create(request):
+    form = SavedSearchForm(request.POST)
+    params = {k: v for k, v in request.POST.items() if k not in ("name", "frequency")}
+    if form.is_valid():
+        saved = call_service(
+            form,
+            lambda: services.save_search(
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                params=params,
+                frequency=form.cleaned_data["frequency"],
+            ),
+        )
+        if saved is not None:
+            messages.success(
+                request,
+                _("Search saved. You will get a %(freq)s digest of new matches by email.")
+                % {"freq": saved.get_frequency_display().lower()},
+            )
+            return redirect("library:saved")
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect(
+        reverse("library:index") + "?" + urlencode(SearchParams.from_mapping(params).to_params())
+    )
+
+
+@login_required
+@require_POST
+def saved_delete(request, pk):
+    saved = selectors.get_saved_search(request.user, pk)
+    services.delete_saved_search(actor=request.user, saved=saved)
+    messages.success(request, _("The saved search was deleted."))
+    return redirect("library:saved")
+
+
+def _consultations(user, q: str) -> tuple[list, bool]:
+    """Consultations matching ``q``, when the consultations app has its model yet."""
+    try:
+        module = importlib.import_module("middleground.consultations.selectors")
+    except ImportError:
+        return [], False
+    finder = getattr(module, "search_consultations", None) or getattr(module, "consultations", None)
+    if finder is None:
+        return [], False
+    try:
+        items = finder(user, q) if finder.__name__ == "search_consultations" else finder(user)
+        if finder.__name__ != "search_consultations":
+            items = items.filter(title__icontains=q)
+        return list(items[:10]), True
+    except Exception:  # noqa: BLE001 - an app still being built must not break site search
+        return [], False
+
+
+def site_search(request):
+    """One box for the whole site: documents, institutions, experts, consultations."""
+    q = request.GET.get("q", "").strip()[:300]
+    documents = selectors.search(request.user, SearchParams(q=q), limit=10, with_facets=False)
+    directory = network.directory_search(request.user, q, limit=10)
+    consultations, has_consultations = _consultations(request.user, q) if q else ([], False)
+    return render(
+        request,
+        "library/site_search.html",
+        {
+            "q": q,
+            "documents": documents if q else None,
+            "institutions": directory["institutions"],
+            "experts": directory["experts"],
+            "countries": directory["countries"],
+            "consultations": consultations,
+            "has_consultations": has_consultations,
+            "more_query": urlencode({"q": q}),
+        },
+    )

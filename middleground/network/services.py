@@ -1,0 +1,412 @@
+"""Writes of the network registry. Every write checks its actor and leaves an audit line."""
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from middleground.accounts.models import Role, User
+from middleground.accounts.services import record_audit
+from middleground.core.errors import ServiceError
+
+from .models import (
+    ApplicationStatus,
+    Country,
+    Expert,
+    FocusArea,
+    Institution,
+    InstitutionType,
+    MembershipApplication,
+    TaskForce,
+    Visibility,
+)
+
+
+def _forbidden() -> ServiceError:
+    return ServiceError(_("You are not allowed to do this."), status=403)
+
+
+def resolve_country(code: str | None, field: str = "country") -> Country:
+    country = Country.objects.filter(code=(code or "").strip().upper()).first()
+    if country is None:
+        raise ServiceError(_("Unknown country code '%(code)s'.") % {"code": code}, field=field)
+    return country
+
+
+def resolve_focus_areas(slugs: list[str] | None) -> list[FocusArea]:
+    slugs = list(slugs or [])
+    areas = list(FocusArea.objects.filter(slug__in=slugs))
+    missing = sorted(set(slugs) - {a.slug for a in areas})
+    if missing:
+        raise ServiceError(
+            _("Unknown focus area: %(slugs)s.") % {"slugs": ", ".join(missing)}, field="focus_areas"
+        )
+    return areas
+
+
+def resolve_institution(pk: int, field: str = "institution") -> Institution:
+    institution = Institution.objects.filter(pk=pk).first()
+    if institution is None:
+        raise ServiceError(_("Unknown institution %(id)s.") % {"id": pk}, field=field)
+    return institution
+
+
+def _unique_slug(model: Any, base: str, exclude_pk: Any = None) -> str:
+    base = slugify(base)[:200] or "item"
+    slug, n = base, 2
+    while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def can_edit_institution(user: User, institution: Institution) -> bool:
+    return user.is_authenticated and (user.is_secretariat or user.represents(institution.pk))
+
+
+def _institution_fields(data: dict[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key in ("name", "acronym", "website", "description"):
+        if key in data and data[key] is not None:
+            fields[key] = str(data[key]).strip()
+    if "name" in fields and not fields["name"]:
+        raise ServiceError(_("The name cannot be empty."), field="name")
+    if "kind" in data and data["kind"] is not None:
+        if data["kind"] not in InstitutionType.values:
+            raise ServiceError(
+                _("Unknown institution type '%(kind)s'.") % {"kind": data["kind"]}, field="kind"
+            )
+        fields["kind"] = data["kind"]
+    if data.get("country") is not None:
+        fields["country"] = resolve_country(data["country"])
+    return fields
+
+
+def _check_unique_name(name: str, exclude_pk: int | None = None) -> None:
+    if Institution.objects.filter(name__iexact=name).exclude(pk=exclude_pk or 0).exists():
+        raise ServiceError(
+            _("An institution named '%(name)s' already exists.") % {"name": name}, field="name"
+        )
+
+
+def create_institution(*, actor: User, data: dict[str, Any]) -> Institution:
+    if not actor.is_secretariat:
+        raise _forbidden()
+    fields = _institution_fields(data)
+    for required in ("name", "kind", "country"):
+        if required not in fields:
+            raise ServiceError(_("This field is required."), field=required)
+    _check_unique_name(fields["name"])
+    focus = resolve_focus_areas(data.get("focus_areas"))
+    with transaction.atomic():
+        institution = Institution(
+            slug=_unique_slug(Institution, fields["name"]),
+            verified=bool(data.get("verified", False)),
+            is_member=bool(data.get("is_member", True)),
+            **fields,
+        )
+        try:
+            institution.save()
+        except IntegrityError as exc:  # a concurrent insert of the same name
+            raise ServiceError(
+                _("An institution with this name already exists."), field="name"
+            ) from exc
+        institution.focus_areas.set(focus)
+        record_audit(
+            actor=actor, action="institution.create", target=institution, name=institution.name
+        )
+    return institution
+
+
+def update_institution(
+    *, actor: User, institution: Institution, data: dict[str, Any]
+) -> Institution:
+    if not can_edit_institution(actor, institution):
+        raise _forbidden()
+    fields = _institution_fields(data)
+    if "name" in fields:
+        _check_unique_name(fields["name"], exclude_pk=institution.pk)
+    if "verified" in data and data["verified"] is not None:
+        if not actor.is_secretariat:
+            raise ServiceError(
+                _("Only the secretariat can verify institutions."), field="verified", status=403
+            )
+        fields["verified"] = bool(data["verified"])
+    focus = (
+        resolve_focus_areas(data["focus_areas"]) if data.get("focus_areas") is not None else None
+    )
+    with transaction.atomic():
+        for key, value in fields.items():
+            setattr(institution, key, value)
+        institution.save()
+        if focus is not None:
+            institution.focus_areas.set(focus)
+        record_audit(
+            actor=actor,
+            action="institution.update",
+            target=institution,
+            fields=sorted(fields) + (["focus_areas"] if focus is not None else []),
+        )
+    return institution
+
+
+def delete_institution(*, actor: User, institution: Institution) -> None:
+    if not actor.is_secretariat:
+        raise _forbidden()
+    if institution.chaired_task_forces.exists():
+        raise ServiceError(_("This institution chairs a task force; appoint another chair first."))
+    with transaction.atomic():
+        record_audit(
+            actor=actor, action="institution.delete", target=institution, name=institution.name
+        )
+        institution.delete()
+
+
+def apply_for_membership(
+    *, actor: User, data: dict[str, Any], motivation: str
+) -> MembershipApplication:
+    """A signed-in person proposes their institution; it stays unlisted until approved."""
+    if not actor.is_authenticated:
+        raise ServiceError(_("Sign in to apply."), status=401)
+    if not motivation.strip():
+        raise ServiceError(_("Please say why the institution wants to join."), field="motivation")
+    fields = _institution_fields(data)
+    for required in ("name", "kind", "country"):
+        if required not in fields:
+            raise ServiceError(_("This field is required."), field=required)
+    _check_unique_name(fields["name"])
+    with transaction.atomic():
+        institution = Institution.objects.create(
+            slug=_unique_slug(Institution, fields["name"]), is_member=False, **fields
+        )
+        application = MembershipApplication.objects.create(
+            institution=institution, submitted_by=actor, motivation=motivation.strip()
+        )
+    return application
+
+
+def decide_application(
+    *, actor: User, application: MembershipApplication, approve: bool, note: str = ""
+) -> MembershipApplication:
+    if not actor.is_secretariat:
+        raise _forbidden()
+    if application.status != ApplicationStatus.PENDING:
+        raise ServiceError(
+            _("This application has already been decided."), field="status", status=409
+        )
+    with transaction.atomic():
+        application.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED
+        application.decided_by, application.decided_at, application.decision_note = (
+            actor,
+            timezone.now(),
+            note,
+        )
+        application.save()
+        institution = application.institution
+        if approve:
+            institution.is_member = True
+            institution.verified = True
+            institution.save(update_fields=["is_member", "verified"])
+            submitter = application.submitted_by
+            if submitter is not None and submitter.role == Role.PUBLIC:
+                submitter.role, submitter.institution = Role.REPRESENTATIVE, institution
+                submitter.save(update_fields=["role", "institution"])
+        record_audit(
+            actor=actor,
+            action="application." + application.status,
+            target=application,
+            institution=institution.name,
+        )
+    return application
+
+
+def can_edit_expert(user: User, expert: Expert) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_secretariat or expert.user_id == user.pk or user.represents(expert.institution_id)
+    )
+
+
+def _expert_fields(data: dict[str, Any]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for key in ("name", "title", "bio"):
+        if data.get(key) is not None:
+            fields[key] = str(data[key]).strip()
+    if "name" in fields and not fields["name"]:
+        raise ServiceError(_("The name cannot be empty."), field="name")
+    if data.get("country") is not None:
+        fields["country"] = resolve_country(data["country"])
+    if data.get("institution") is not None:
+        fields["institution"] = resolve_institution(data["institution"])
+    if data.get("languages") is not None:
+        languages = [str(code).strip().lower() for code in data["languages"]]
+        if any(not (2 <= len(code) <= 3 and code.isalpha()) for code in languages):
+            raise ServiceError(
+                _("Languages are ISO 639 codes such as 'en' or 'kk'."), field="languages"
+            )
+        fields["languages"] = languages
+    if data.get("visibility") is not None:
+        if data["visibility"] not in Visibility.values:
+            raise ServiceError(_("Unknown visibility."), field="visibility")
+        fields["visibility"] = data["visibility"]
+    return fields
+
+
+def create_expert(*, actor: User, data: dict[str, Any]) -> Expert:
+    fields = _expert_fields(data)
+    institution = fields.get("institution")
+    if not (actor.is_secretariat or (institution is not None and actor.represents(institution.pk))):
+        raise _forbidden()
+    for required in ("name", "country"):
+        if required not in fields:
+            raise ServiceError(_("This field is required."), field=required)
+    focus = resolve_focus_areas(data.get("focus_areas"))
+    with transaction.atomic():
+        expert = Expert.objects.create(slug=_unique_slug(Expert, fields["name"]), **fields)
+        expert.focus_areas.set(focus)
+        record_audit(actor=actor, action="expert.create", target=expert, name=expert.name)
+    return expert
+
+
+def update_expert(*, actor: User, expert: Expert, data: dict[str, Any]) -> Expert:
+    if not can_edit_expert(actor, expert):
+        raise _forbidden()
+    fields = _expert_fields(data)
+    new_institution = fields.get("institution")
+    if (
+        new_institution is not None
+        and new_institution.pk != expert.institution_id
+        and not actor.is_secretariat
+    ):
+        raise ServiceError(
+            _("Only the secretariat can move an expert to another institution."),
+            field="institution",
+            status=403,
+        )
+    focus = (
+        resolve_focus_areas(data["focus_areas"]) if data.get("focus_areas") is not None else None
+    )
+    with transaction.atomic():
+        for key, value in fields.items():
+            setattr(expert, key, value)
+        expert.save()
+        if focus is not None:
+            expert.focus_areas.set(focus)
+        if actor.is_secretariat or actor.role == Role.REPRESENTATIVE:
+            record_audit(actor=actor, action="expert.update", target=expert, fields=sorted(fields))
+    return expert
+
+
+def delete_expert(*, actor: User, expert: Expert) -> None:
+    if not actor.is_secretariat:
+        raise _forbidden()
+    with transaction.atomic():
+        record_audit(actor=actor, action="expert.delete", target=expert, name=expert.name)
+        expert.delete()
+
+
+def save_focus_area(
+    *, actor: User, data: dict[str, Any], focus_area: FocusArea | None = None
+) -> FocusArea:
+    if not actor.is_secretariat:
+        raise _forbidden()
+    name = str(data.get("name") or (focus_area.name if focus_area else "")).strip()
+    if not name:
+        raise ServiceError(_("This field is required."), field="name")
+    sdgs = data.get("sdgs", focus_area.sdgs if focus_area else [])
+    if not isinstance(sdgs, list) or any(not isinstance(n, int) or not 1 <= n <= 17 for n in sdgs):
+        raise ServiceError(_("SDGs are numbers from 1 to 17."), field="sdgs")
+    with transaction.atomic():
+        if focus_area is None:
+            slug = slugify(data.get("slug") or name)
+            if FocusArea.objects.filter(slug=slug).exists():
+                raise ServiceError(_("A focus area with this name already exists."), field="name")
+            focus_area = FocusArea(slug=slug)
+            action = "focus_area.create"
+        else:
+            action = "focus_area.update"
+        focus_area.name = name
+        focus_area.sdgs = sorted(set(sdgs))
+        if data.get("description") is not None:
+            focus_area.description = str(data["description"])
+        focus_area.save()
+        record_audit(actor=actor, action=action, target=focus_area)
+    return focus_area
+
+
+def delete_focus_area(*, actor: User, focus_area: FocusArea) -> None:
+    if not actor.is_secretariat:
+        raise _forbidden()
+    if focus_area.task_forces.exists():
+        raise ServiceError(_("A task force works on this focus area; remove it first."))
+    with transaction.atomic():
+        record_audit(actor=actor, action="focus_area.delete", target=focus_area)
+        focus_area.delete()
+
+
+def save_task_force(
+    *, actor: User, data: dict[str, Any], task_force: TaskForce | None = None
+) -> TaskForce:
+    chair_rep = (
+        task_force is not None and actor.is_authenticated and actor.represents(task_force.chair_id)
+    )
+    if not (actor.is_secretariat or chair_rep):
+        raise _forbidden()
+    fields: dict[str, Any] = {}
+    if data.get("name") is not None:
+        fields["name"] = str(data["name"]).strip()
+        if not fields["name"]:
+            raise ServiceError(_("The name cannot be empty."), field="name")
+        if (
+            TaskForce.objects.filter(name__iexact=fields["name"])
+            .exclude(pk=task_force.pk if task_force else 0)
+            .exists()
+        ):
+            raise ServiceError(_("A task force with this name already exists."), field="name")
+    if data.get("mandate") is not None:
+        fields["mandate"] = str(data["mandate"]).strip()
+    if data.get("focus_area") is not None:
+        area = FocusArea.objects.filter(slug=data["focus_area"]).first()
+        if area is None:
+            raise ServiceError(
+                _("Unknown focus area: %(slugs)s.") % {"slugs": data["focus_area"]},
+                field="focus_area",
+            )
+        fields["focus_area"] = area
+    if data.get("chair") is not None:
+        if not actor.is_secretariat:
+            raise ServiceError(
+                _("Only the secretariat appoints the chair."), field="chair", status=403
+            )
+        fields["chair"] = resolve_institution(data["chair"], field="chair")
+    members = None
+    if data.get("members") is not None:
+        members = [resolve_institution(pk, field="members") for pk in data["members"]]
+    if task_force is None:
+        for required in ("name", "mandate", "focus_area", "chair"):
+            if required not in fields:
+                raise ServiceError(_("This field is required."), field=required)
+    with transaction.atomic():
+        if task_force is None:
+            task_force = TaskForce(slug=_unique_slug(TaskForce, fields["name"]))
+            action = "task_force.create"
+        else:
+            action = "task_force.update"
+        for key, value in fields.items():
+            setattr(task_force, key, value)
+        task_force.save()
+        if members is not None:
+            task_force.members.set(members)
+        task_force.members.add(task_force.chair)
+        record_audit(actor=actor, action=action, target=task_force)
+    return task_force
+
+
+def delete_task_force(*, actor: User, task_force: TaskForce) -> None:
+    if not actor.is_secretariat:
+        raise _forbidden()
+    with transaction.atomic():
+        record_audit(actor=actor, action="task_force.delete", target=task_force)
+        task_force.delete()

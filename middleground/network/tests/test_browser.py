@@ -1,0 +1,43 @@
+"""A person signs in and uses the directory in a real browser (headless Chromium)."""
+
+import re
+
+import pytest
+
+from conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_it_signs_in_and_finds_an_expert_through_the_directory(world, browser_page):
+    page = browser_page
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill("bob")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/$"))
+    assert page.get_by_role("link", name="bob").is_visible()
+
+    page.get_by_role("link", name="Experts").first.click()
+    page.get_by_label("Focus area").select_option("water-security")
+    page.get_by_role("button", name="Filter").click()
+    results = page.locator("#results")
+    results.get_by_role("link", name="Bob Bekov").wait_for()
+    assert "Nari Network-Only" not in results.inner_text()
+
+    # Keyboard only: the site search box is reachable and submits with Enter.
+    page.get_by_label("Search the directory").fill("Seoul")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/network/directory/\?q=Seoul"))
+    page.get_by_role("link", name="Seoul Policy Centre (test)").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Seoul Policy Centre (test)"
+    assert page.csp_errors == []
+
+
+def test_it_shows_the_home_page_in_russian_when_the_browser_asks(world, browser_page):
+    page = browser_page
+    page.context.set_extra_http_headers({"Accept-Language": "ru"})
+    page.goto("/")
+    assert page.locator("html").get_attribute("lang") == "ru"
+    page.locator("canvas[data-chart][data-drawn]").wait_for()  # the chart drew under the CSP
+    assert page.csp_errors == []

@@ -1,0 +1,284 @@
+"""Registry pages. Each view: parse, authorise through selectors, call one service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from middleground.accounts.models import Role
+from middleground.core.errors import ServiceError
+from middleground.core.forms import call_service
+
+from . import selectors, services
+from .forms import ApplicationForm, ExpertForm, InstitutionForm, RegistryFilterForm
+from .selectors import RegistryFilters
+
+PAGE_SIZE = 30
+
+
+def _filters(request, fields) -> tuple[RegistryFilterForm, RegistryFilters]:
+    form = RegistryFilterForm(request.GET or None, fields=fields)
+    values = form.cleaned_data if form.is_valid() else {}
+    return form, RegistryFilters(**{k: v for k, v in values.items() if v})
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _list(request, *, template, queryset_fn, fields, title):
+    form, filters = _filters(request, fields)
+    page = _page(request, queryset_fn(filters))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter_form": form, "page": page, "title": title, "query": query.urlencode()}
+    if request.headers.get("HX-Request"):
+        template = template.replace(".html", "_results.html")
+    return render(request, template, context)
+
+
+def country_list(request):
+    return _list(
+        request,
+        template="network/country_list.html",
+        queryset_fn=selectors.countries,
+        fields=("q", "regional_group", "bloc", "region"),
+        title=_("Countries"),
+    )
+
+
+def country_detail(request, code):
+    country = selectors.get_country(code)
+    filters = RegistryFilters(country=country.code)
+    return render(
+        request,
+        "network/country_detail.html",
+        {
+            "country": country,
+            "institutions": selectors.institutions(request.user, filters),
+            "experts": selectors.experts(request.user, filters),
+        },
+    )
+
+
+def institution_list(request):
+    return _list(
+        request,
+        template="network/institution_list.html",
+        queryset_fn=lambda f: selectors.institutions(request.user, f),
+        fields=("q", "country", "regional_group", "bloc", "focus_area"),
+        title=_("Institutions"),
+    )
+
+
+def institution_detail(request, slug):
+    institution = selectors.get_institution(request.user, slug=slug)
+    return render(
+        request,
+        "network/institution_detail.html",
+        {
+            "institution": institution,
+            "experts": selectors.experts(request.user, RegistryFilters()).filter(
+                institution=institution
+            ),
+            "can_edit": services.can_edit_institution(request.user, institution),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def institution_create(request):
+    if not request.user.is_secretariat:
+        raise PermissionDenied
+    form = InstitutionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data, verified=True)
+        institution = call_service(
+            form, lambda: services.create_institution(actor=request.user, data=data)
+        )
+        if institution:
+            return redirect(institution)
+    return render(request, "network/form.html", {"form": form, "title": _("New institution")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def institution_edit(request, slug):
+    institution = selectors.get_institution_for_edit(request.user, slug=slug)
+    form = InstitutionForm(request.POST or None, initial=InstitutionForm.initial_from(institution))
+    if request.method == "POST" and form.is_valid():
+        saved = call_service(
+            form,
+            lambda: services.update_institution(
+                actor=request.user, institution=institution, data=form.cleaned_data
+            ),
+        )
+        if saved:
+            return redirect(saved)
+    return render(
+        request,
+        "network/form.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": institution.name}},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request):
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        motivation = data.pop("motivation")
+        application = call_service(
+            form,
+            lambda: services.apply_for_membership(
+                actor=request.user, data=data, motivation=motivation
+            ),
+        )
+        if application:
+            return render(request, "network/application_sent.html", {"application": application})
+    return render(
+        request,
+        "network/form.html",
+        {
+            "form": form,
+            "title": _("Apply for membership"),
+            "intro": _("The secretariat reviews every application."),
+        },
+    )
+
+
+@login_required
+def application_list(request):
+    return render(
+        request,
+        "network/application_list.html",
+        {"applications": selectors.applications(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def application_decide(request, pk):
+    application = selectors.get_application(request.user, pk)
+    try:
+        services.decide_application(
+            actor=request.user,
+            application=application,
+            approve=request.POST.get("decision") == "approve",
+            note=request.POST.get("note", ""),
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("network:applications")
+
+
+def expert_list(request):
+    return _list(
+        request,
+        template="network/expert_list.html",
+        queryset_fn=lambda f: selectors.experts(request.user, f),
+        fields=("q", "focus_area", "regional_group", "region", "country", "bloc"),
+        title=_("Experts"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expert_create(request):
+    if not (request.user.is_secretariat or request.user.role == Role.REPRESENTATIVE):
+        raise PermissionDenied
+    form = ExpertForm(request.POST or None).with_institution_choice(request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.service_data(), institution=int(form.cleaned_data["institution"]))
+        expert = call_service(form, lambda: services.create_expert(actor=request.user, data=data))
+        if expert:
+            return redirect(expert)
+    return render(request, "network/form.html", {"form": form, "title": _("New expert profile")})
+
+
+def expert_detail(request, slug):
+    expert = selectors.get_expert(request.user, slug=slug)
+    return render(
+        request,
+        "network/expert_detail.html",
+        {"expert": expert, "can_edit": services.can_edit_expert(request.user, expert)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def expert_edit(request, slug):
+    expert = selectors.get_expert_for_edit(request.user, slug=slug)
+    initial = {
+        "name": expert.name,
+        "title": expert.title,
+        "country": expert.country_id,
+        "languages": ", ".join(expert.languages),
+        "bio": expert.bio,
+        "visibility": expert.visibility,
+        "focus_areas": [f.slug for f in expert.focus_areas.all()],
+    }
+    form = ExpertForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = call_service(
+            form,
+            lambda: services.update_expert(
+                actor=request.user, expert=expert, data=form.service_data()
+            ),
+        )
+        if saved:
+            return redirect(saved)
+    return render(
+        request,
+        "network/form.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": expert.name}},
+    )
+
+
+def focus_area_list(request):
+    return render(request, "network/focus_area_list.html", {"focus_areas": selectors.focus_areas()})
+
+
+def focus_area_detail(request, slug):
+    area = selectors.get_focus_area(slug)
+    filters = RegistryFilters(focus_area=area.slug)
+    return render(
+        request,
+        "network/focus_area_detail.html",
+        {
+            "area": area,
+            "institutions": selectors.institutions(request.user, filters),
+            "experts": selectors.experts(request.user, filters),
+            "task_forces": selectors.task_forces(filters),
+        },
+    )
+
+
+def task_force_list(request):
+    return render(request, "network/task_force_list.html", {"task_forces": selectors.task_forces()})
+
+
+def task_force_detail(request, slug):
+    return render(
+        request,
+        "network/task_force_detail.html",
+        {"task_force": selectors.get_task_force(slug=slug)},
+    )
+
+
+def directory(request):
+    q = request.GET.get("q", "").strip()
+    results = selectors.directory_search(request.user, q)
+    template = (
+        "network/directory_results.html"
+        if request.headers.get("HX-Request")
+        else "network/directory.html"
+    )
+    return render(
+        request, template, {"q": q, "results": results, "has_results": any(results.values())}
+    )
