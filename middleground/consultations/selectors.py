@@ -82,8 +82,11 @@ def consultations(user: Any, q: str = "", status: str = "") -> QuerySet[Consulta
         qs = qs.filter(Q(title__icontains=q) | Q(question__icontains=q))
     if status:
         qs = qs.filter(status=status)
-    return qs.distinct().annotate(
-        participant_count=Count("participants", distinct=True),
+    # Meta.ordering is not applied to aggregating queries, so order explicitly (pagination)
+    return (
+        qs.distinct()
+        .annotate(participant_count=Count("participants", distinct=True))
+        .order_by("-created_at", "-pk")
     )
 
 

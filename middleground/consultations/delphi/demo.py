@@ -51,6 +51,33 @@ RANK_OPTIONS = [
 PANEL_SIZE = 14
 
 
+def _simulated_panel(study: Study, size: int, rng: random.Random) -> list[Panellist]:
+    """Pseudonymous simulated panellists whose declared groups come from demo experts."""
+    experts = list(
+        Expert.objects.filter(is_demo=True, institution__isnull=False)
+        .select_related("institution__country")
+        .prefetch_related("institution__country__blocs")
+        .order_by("pk")[: size * 3]
+    )
+    rng.shuffle(experts)
+    panel = []
+    for k in range(size):
+        groups = {}
+        inst = experts[k % len(experts)].institution if experts else None
+        if inst is not None:
+            groups = {
+                "regional_group": inst.country.regional_group or None,
+                "blocs": sorted(b.code for b in inst.country.blocs.all()),
+                "institution_type": inst.kind,
+            }
+        panel.append(
+            Panellist.objects.create(
+                study=study, pseudonym=f"SIM-{k + 1:02d}", groups=groups, is_simulated=True
+            )
+        )
+    return panel
+
+
 def _clip(x: float, lo: int, hi: int) -> int:
     return int(max(lo, min(hi, round(x))))
 
@@ -116,29 +143,7 @@ def load_demo() -> dict:
         text="A basin commission with a permanent secretariat in Almaty.",
         config={"points": 9, "labels": services.DEFAULT_LABELS[9]},
     )
-    # Pseudonymous simulated panellists; their declared groups come from demo experts.
-    experts = list(
-        Expert.objects.filter(is_demo=True, institution__isnull=False)
-        .select_related("institution__country")
-        .prefetch_related("institution__country__blocs")
-        .order_by("pk")[: PANEL_SIZE * 3]
-    )
-    rng.shuffle(experts)
-    panel = []
-    for k in range(PANEL_SIZE):
-        groups = {}
-        inst = experts[k % len(experts)].institution if experts else None
-        if inst is not None:
-            groups = {
-                "regional_group": inst.country.regional_group or None,
-                "blocs": sorted(b.code for b in inst.country.blocs.all()),
-                "institution_type": inst.kind,
-            }
-        panel.append(
-            Panellist.objects.create(
-                study=study, pseudonym=f"SIM-{k + 1:02d}", groups=groups, is_simulated=True
-            )
-        )
+    panel = _simulated_panel(study, PANEL_SIZE, rng)
     now = timezone.now()
     services.launch_study(actor=alice, study=study, now=now - timedelta(days=40))
     r1 = study.rounds.get(number=1)
@@ -252,10 +257,7 @@ def _load_running_demo(alice: User, rng: random.Random) -> None:
             ]
         },
     )
-    panel = [
-        Panellist.objects.create(study=study, pseudonym=f"SIM-{k + 1:02d}", is_simulated=True)
-        for k in range(9)
-    ]
+    panel = _simulated_panel(study, 9, rng)
     me = services._seat(study, bob)
     services.launch_study(actor=alice, study=study, now=timezone.now() - timedelta(days=30))
     r1 = study.rounds.get(number=1)
