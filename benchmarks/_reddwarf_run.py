@@ -7,6 +7,7 @@ participant and statement (red-dwarf's pivot rejects repeats), then calls
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -46,8 +47,10 @@ def main() -> None:
     result = run_pipeline(
         votes=load_votes(directory), mod_out_statement_ids=moderated, random_state=0
     )
-    groups = result.participants_df["cluster_id"].dropna().nunique()
-    print(f"red-dwarf groups={groups}", file=sys.stderr)
+    assigned = result.participants_df["cluster_id"].dropna()
+    print(f"red-dwarf groups={assigned.nunique()}", file=sys.stderr)
+    if "--assignments" in sys.argv[2:]:  # participant -> group, for benchmarks/agreement.py
+        print(json.dumps({str(p): int(g) for p, g in assigned.items()}))
 
 
 if __name__ == "__main__":

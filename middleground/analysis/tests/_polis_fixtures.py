@@ -15,6 +15,17 @@ CONVERSATIONS = (
     "scoop-hivemind.ubi",
     "bg2050-volunteers",
 )
+#: conversations from openData that are not in ../shared (outside data, participants-votes only)
+OUTSIDE_CONVERSATIONS = ("scoop-hivemind.freshwater",)
+
+
+def within_group_sum_of_squares(points: np.ndarray, labels: np.ndarray) -> float:
+    """k-means objective of a labelling: squared distances of points to their group mean."""
+    total = 0.0
+    for label in np.unique(labels):
+        group = points[labels == label]
+        total += float(((group - group.mean(axis=0)) ** 2).sum())
+    return total
 
 
 def export_dir(name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import doctest
 import math
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 
 from middleground.analysis import _kmeans, opinion, polis_io
+from middleground.analysis._votes import build_vote_matrix
 from middleground.analysis.opinion import (
     KSmoothing,
     VoteTable,
@@ -19,8 +21,11 @@ from middleground.analysis.opinion import (
     repness_stats,
 )
 from middleground.analysis.tests._polis_fixtures import (
+    CONVERSATIONS,
+    OUTSIDE_CONVERSATIONS,
     adjusted_rand_index,
     export_dir,
+    within_group_sum_of_squares,
 )
 
 
@@ -285,28 +290,116 @@ def test_group_informed_consensus_reproduces_polis_on_bg2050():
 # Adjusted Rand index against Polis's own group-id, over participants both place in the
 # map. Polis's stored groups come from years of incremental updates (warm-started
 # k-means, k-smoothing, inclusion under older rules), which an export does not record;
-# these are the levels this implementation reaches from the final data alone.
+# these floors sit just under what this implementation reaches from the final data alone:
+# mean 0.42 over the five ../shared fixtures, 0.37 with the outside conversation
+# (scoop-hivemind.freshwater, 0.13). The ceiling is measured below: on three
+# conversations Polis's groups are not a k-means solution of the final map at all.
 ARI_FLOORS = {
     "london.youth.policing": -0.05,
     "brexit-consensus": 0.53,
     "15-per-hour-seattle": 0.47,
     "scoop-hivemind.ubi": 0.04,
     "bg2050-volunteers": 0.99,
+    "scoop-hivemind.freshwater": 0.11,
 }
 
 
-@pytest.mark.parametrize("name", sorted(ARI_FLOORS))
-def test_adjusted_rand_index_against_polis_groups(name, record_property):
-    export, result = _analyze_export(name, bridging=False)
+def _ari_against_polis(name: str, **kwargs) -> tuple[float, int]:
+    _, result = _analyze_export(name, bridging=False, **kwargs)
     polis = polis_io.read_group_assignment(export_dir(name) + "/participants-votes.csv")
     ids = result.participants.ids.tolist()
     ours = result.participants.group
     both = [i for i, pid in enumerate(ids) if pid in polis and ours[i] >= 0]
     assert len(both) >= 0.7 * len(polis)
     ari = adjusted_rand_index(np.array([polis[ids[i]] for i in both]), ours[both])
+    return ari, len(both)
+
+
+@pytest.mark.parametrize("name", sorted(ARI_FLOORS))
+def test_adjusted_rand_index_against_polis_groups(name, record_property):
+    ari, n = _ari_against_polis(name)
     record_property("ari", ari)
-    print(f"ARI {name}: {ari:.4f} over {len(both)} participants")
+    print(f"ARI {name}: {ari:.4f} over {n} participants")
     assert ari >= ARI_FLOORS[name]
+
+
+# Within-group sum of squares (the k-means objective) of Polis's groups in our final map,
+# divided by that of our own groups with k forced to Polis's k. Near 1: Polis's groups are
+# a k-means solution of this map (what is left is the local optimum and the choice of k).
+# Far above 1: they were formed on an earlier map (older rules or votes since), so no
+# clustering of the final data can reproduce them.
+POLIS_OBJECTIVE_RATIO = {
+    "brexit-consensus": (0.98, 1.02),
+    "15-per-hour-seattle": (0.97, 1.02),
+    "bg2050-volunteers": (0.98, 1.02),
+    "london.youth.policing": (1.5, np.inf),
+    "scoop-hivemind.ubi": (1.8, np.inf),
+    "scoop-hivemind.freshwater": (1.25, np.inf),
+}
+
+
+@pytest.mark.parametrize("name", sorted(POLIS_OBJECTIVE_RATIO))
+def test_which_polis_groups_are_a_kmeans_solution_of_the_final_map(name):
+    polis = polis_io.read_group_assignment(export_dir(name) + "/participants-votes.csv")
+    polis_k = len(set(polis.values()))
+    _, result = _analyze_export(name, bridging=False, n_groups=polis_k)
+    ids = result.participants.ids.tolist()
+    ours = result.participants.group
+    both = [i for i, pid in enumerate(ids) if pid in polis and ours[i] >= 0]
+    points = np.c_[result.participants.x, result.participants.y][both]
+    theirs = np.array([polis[ids[i]] for i in both])
+    ratio = within_group_sum_of_squares(points, theirs) / within_group_sum_of_squares(
+        points, ours[both]
+    )
+    low, high = POLIS_OBJECTIVE_RATIO[name]
+    assert low <= ratio <= high
+
+
+@pytest.mark.parametrize("name", CONVERSATIONS + OUTSIDE_CONVERSATIONS)
+def test_participant_vote_counts_reproduce_polis_export(name):
+    """Polis's n-votes / n-agree / n-disagree per participant, from latest votes."""
+    folder = export_dir(name)
+    export = polis_io.read_export(folder)
+    votes = export.votes
+    matrix = build_vote_matrix(
+        votes.participant, votes.statement, votes.vote, votes.time, export.statement_ids
+    )
+    rows = matrix.row_of_each_vote()
+    agrees = np.bincount(rows, weights=matrix.values == 1, minlength=matrix.shape[0])
+    disagrees = np.bincount(rows, weights=matrix.values == -1, minlength=matrix.shape[0])
+    mine = {
+        int(pid): (int(n), int(a), int(d))
+        for pid, n, a, d in zip(
+            matrix.participant_ids.tolist(), matrix.row_counts, agrees, disagrees, strict=True
+        )
+    }
+    with open(folder + "/participants-votes.csv", encoding="utf-8") as handle:
+        rows_polis = list(csv.DictReader(handle))
+    assert len(rows_polis) == len(mine)
+    for row in rows_polis:
+        expected = (int(row["n-votes"]), int(row["n-agree"]), int(row["n-disagree"]))
+        assert mine[int(row["participant"])] == expected
+
+
+def test_outside_fixture_is_complete():
+    """The reassembled openData copy parses: header, rows and every row's own checksum."""
+    folder = export_dir("scoop-hivemind.freshwater")
+    export = polis_io.read_export(folder)
+    assert export.statement_ids.size == 80
+    with open(folder + "/participants-votes.csv", encoding="utf-8") as handle:
+        table = list(csv.reader(handle))
+    assert table[0][:6] == [
+        "participant",
+        "group-id",
+        "n-comments",
+        "n-votes",
+        "n-agree",
+        "n-disagree",
+    ]
+    assert len(table) - 1 == 117
+    assert all(len(row) == 6 + 80 for row in table)
+    groups = polis_io.read_group_assignment(folder + "/participants-votes.csv")
+    assert len(groups) == 117 and set(groups.values()) == {0, 1}
 
 
 def test_huge_maps_use_seeded_samples_for_pca_and_base_clusters(monkeypatch):
