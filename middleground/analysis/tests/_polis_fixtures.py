@@ -16,7 +16,7 @@ CONVERSATIONS = (
     "bg2050-volunteers",
 )
 #: conversations from openData that are not in ../shared (outside data, participants-votes only)
-OUTSIDE_CONVERSATIONS = ("scoop-hivemind.freshwater",)
+OUTSIDE_CONVERSATIONS = ("scoop-hivemind.freshwater", "scoop-hivemind.affordable-housing")
 
 
 def within_group_sum_of_squares(points: np.ndarray, labels: np.ndarray) -> float:
