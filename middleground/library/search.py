@@ -21,16 +21,27 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
-from django.db import OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from .text.stem import QueryTerm, to_fts5_query, to_tsquery
 
 Groups = Sequence[tuple[QueryTerm, ...]]
 
+
+class Hit(NamedTuple):
+    """A document of a search window: its score, and the columns the facets count."""
+
+    id: int
+    score: float
+    language: str
+    doc_type: str
+
+
 FTS_TABLE = "library_document_fts"
+_FACET_COLUMNS = '"library_document"."language", "library_document"."doc_type"'
 _SELECT_IDS = re.compile(r'SELECT "library_document"\."id"(?: AS "pk")? FROM "library_document"')
 
 
@@ -59,8 +70,8 @@ class SearchBackend(Protocol):
 
     def window(
         self, groups: Groups, candidates: QuerySet, size: int, filters: Groups = ()
-    ) -> list[tuple[int, float]]:
-        """(id, score) of the newest ``size`` matches among ``candidates``, newest first.
+    ) -> list[Hit]:
+        """The newest ``size`` matches among ``candidates``, newest first.
 
         ``filters`` are groups of filter tokens the engine must also match (they do not
         count towards the score). Scores are comparable within one call: higher is better.
@@ -100,28 +111,26 @@ class SqliteBackend:
 
     def window(
         self, groups: Groups, candidates: QuerySet, size: int, filters: Groups = ()
-    ) -> list[tuple[int, float]]:
-        groups = [*groups, *filters]
+    ) -> list[Hit]:
+        # The access group is left to the SQL filters (which always apply): it matches
+        # nearly every document, and bm25 reads the whole index entry of every phrase.
+        groups = [*groups, *(g for g in filters if not is_access_group(g))]
         found = _where_of(candidates)
         if found is not None:
             # Filters become conditions on the joined row, checked while FTS5 streams its
             # matches newest first (a subquery would be materialised for every document).
             where, params = found
-            query = (
-                f"SELECT f.rowid, bm25({FTS_TABLE}) FROM {FTS_TABLE} f "  # noqa: S608
-                'JOIN "library_document" ON "library_document"."id" = f.rowid '
-                f"WHERE {FTS_TABLE} MATCH %s {where} ORDER BY f.rowid DESC LIMIT %s"
-            )
         else:  # pragma: no cover - a filter that needs a join
             sql, sql_params = candidates.order_by().values("pk").query.sql_with_params()
-            params = list(sql_params)
-            query = (
-                f"SELECT rowid, bm25({FTS_TABLE}) FROM {FTS_TABLE} "  # noqa: S608
-                f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({sql}) ORDER BY rowid DESC LIMIT %s"
-            )
+            where, params = f'AND "library_document"."id" IN ({sql})', list(sql_params)
+        query = (
+            f"SELECT f.rowid, bm25({FTS_TABLE}), {_FACET_COLUMNS} FROM {FTS_TABLE} f "  # noqa: S608
+            'JOIN "library_document" ON "library_document"."id" = f.rowid '
+            f"WHERE {FTS_TABLE} MATCH %s {where} ORDER BY f.rowid DESC LIMIT %s"
+        )
         with connection.cursor() as cursor:
             cursor.execute(query, [to_fts5_query(groups), *params, size])
-            return [(int(i), -float(s)) for i, s in cursor.fetchall()]
+            return [Hit(int(i), -float(s), lang, kind) for i, s, lang, kind in cursor.fetchall()]
 
 
 class PostgresBackend:
@@ -140,46 +149,78 @@ class PostgresBackend:
             [to_tsquery(list(groups))],
         )
 
-    #: The streaming plan (newest rows first, text checked row by row) gets this long
-    #: before the index plan (GIN bitmap, then the newest ids, then ranked) takes over.
-    stream_budget_ms = 60
+    #: Costs in rows walked (newest first, each text read and checked): the GIN index's
+    #: bitmap costs about this much, and then a fifth of a walked row per match it yields.
+    bitmap_rows = 1000
+    bitmap_row_share = 0.2
+    #: The first pass walks this many rows (at most), enough to measure how common the
+    #: matches are; at most ``walks`` passes before the GIN index finds the rest.
+    first_rows = 300
+    walks = 4
 
     def window(
         self, groups: Groups, candidates: QuerySet, size: int, filters: Groups = ()
-    ) -> list[tuple[int, float]]:
+    ) -> list[Hit]:
         found = _where_of(candidates)
-        tsquery = to_tsquery([*groups, *filters])
-        rank_query = to_tsquery(list(groups))
         if found is None:  # pragma: no cover - a filter that needs a join
             sql, sql_params = candidates.order_by().values("pk").query.sql_with_params()
             where, params = f'AND "library_document"."id" IN ({sql})', list(sql_params)
         else:
             where, params = found
-        # Ids first (the ORDER BY id DESC LIMIT reads no text), ranks for the window only.
-        query = (
-            'WITH w AS (SELECT "library_document"."id" FROM "library_document" '  # noqa: S608
-            f'WHERE "library_document"."search_vector" @@ to_tsquery(\'simple\', %s) {where} '
-            'ORDER BY "library_document"."id" DESC LIMIT %s) '
-            "SELECT d.id, ts_rank_cd(d.search_vector, to_tsquery('simple', %s)) "
-            "FROM library_document d JOIN w ON w.id = d.id ORDER BY d.id DESC"
-        )
-        args = [tsquery, *params, size, rank_query]
-        # Walking the primary key backwards is fastest when matches are common, and slow
-        # when the filters and the words rarely meet (the planner assumes they are
-        # independent). Give it a short budget, then let the GIN index find the matches.
+        tsquery, rank_query = to_tsquery([*groups, *filters]), to_tsquery(list(groups))
+        match = f'"library_document"."search_vector" @@ to_tsquery(\'simple\', %s) {where}'
+        rank = 'ts_rank_cd("library_document"."search_vector", to_tsquery(\'simple\', %s))'
+        # The planner assumes words and filters are independent, so a single plan is often
+        # the wrong one. Instead: walk the newest rows (cheap when matches are common, and a
+        # measure of how common they are); walk on while that looks cheaper than the GIN
+        # index, whose bitmap reads no text but yields every older match to sort. Ranks are
+        # computed for the window's rows only.
+        rows: list[tuple[Any, ...]] = []
+        upper: int | None = None  # rows below this id are not looked at yet
+        walked, span = 0, min(size + size // 4, self.first_rows)
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL statement_timeout = {int(self.stream_budget_ms)}")
-            try:
-                with transaction.atomic():
-                    cursor.execute(query, args)
-                    rows = cursor.fetchall()
-            except OperationalError:
-                cursor.execute("SET LOCAL statement_timeout = 0")
-                cursor.execute("SET LOCAL enable_indexscan = off")
-                cursor.execute("SET LOCAL enable_seqscan = off")
-                cursor.execute(query, args)
-                rows = cursor.fetchall()
-        return [(int(i), float(s)) for i, s in rows]
+            for _ in range(self.walks):
+                below = "" if upper is None else 'WHERE "id" < %s '
+                cursor.execute(
+                    f'SELECT "id" FROM "library_document" {below}'  # noqa: S608
+                    'ORDER BY "id" DESC OFFSET %s LIMIT 1',
+                    [*([] if upper is None else [upper]), span - 1],
+                )
+                edge = cursor.fetchone()
+                lowest = int(edge[0]) if edge else 0
+                cursor.execute(
+                    f'SELECT "library_document"."id", {rank}, {_FACET_COLUMNS} '  # noqa: S608
+                    "FROM (SELECT * "
+                    f'FROM "library_document" WHERE "id" >= %s {below.replace("WHERE", "AND")}'
+                    f'OFFSET 0) AS "library_document" WHERE {match} '
+                    'ORDER BY "library_document"."id" DESC LIMIT %s',
+                    [rank_query, lowest, *([] if upper is None else [upper]), tsquery, *params]
+                    + [size - len(rows)],
+                )
+                rows += cursor.fetchall()
+                walked += span
+                if len(rows) >= size or lowest == 0:
+                    return [Hit(int(i), float(s), lang, kind) for i, s, lang, kind in rows]
+                upper = lowest
+                rate = len(rows) / walked
+                span = int((size - len(rows)) / rate * 1.2) + 1 if rate else 0
+                if not span or span > self.bitmap_rows + self.bitmap_row_share * rate * lowest:
+                    break
+            # Only the bitmap plan (the planner would walk again, or scan the table). In
+            # an outer transaction SET LOCAL outlives this block, hence the RESET.
+            cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
+            cursor.execute(
+                'WITH w AS MATERIALIZED (SELECT "library_document"."id" '  # noqa: S608
+                'FROM "library_document" WHERE "library_document"."id" < %s '
+                f'AND {match} ORDER BY "library_document"."id" DESC LIMIT %s) '
+                f"SELECT w.id, {rank}, {_FACET_COLUMNS} FROM w "
+                'JOIN "library_document" ON "library_document"."id" = w.id '
+                "ORDER BY w.id DESC",
+                [upper, tsquery, *params, size - len(rows), rank_query],
+            )
+            rows += cursor.fetchall()
+            cursor.execute("RESET enable_indexscan; RESET enable_seqscan")
+        return [Hit(int(i), float(s), lang, kind) for i, s, lang, kind in rows]
 
 
 def get_backend() -> SearchBackend:
@@ -214,6 +255,12 @@ def access_token(access: str, task_force_id: int | None) -> str:
     return token("access", access)
 
 
+def is_access_group(group: Sequence[QueryTerm]) -> bool:
+    """Whether a filter group is the access one (see selectors.filter_groups)."""
+    prefixes = (token("access", ""), token("tf", ""))
+    return bool(group) and all(t.text.startswith(prefixes) for t in group)
+
+
 def filter_tokens(
     *,
     access: str,
@@ -238,6 +285,42 @@ def id_list_sql(ids: Sequence[int]) -> tuple[str, list[Any]]:
     if connection.vendor == "postgresql":
         return "SELECT unnest(%s::bigint[])", [list(ids)]
     return "SELECT value FROM json_each(%s)", [json.dumps(list(ids))]
+
+
+def facet_rows(
+    ids_sql: str, ids_params: Sequence[Any], *, docs: bool = True
+) -> list[tuple[str, str, str, int]]:
+    """Facet counts over the documents ``ids_sql`` selects, in one grouped query:
+    ``("tag", kind, key, n)`` per tag (experts left out), ``("group", "", regional group,
+    n)`` counting each document once per UN regional group of its countries, and
+    ``("doc", language, doc_type, n)`` (unless ``docs`` is false: a window has them)."""
+    from middleground.network.models import Country
+
+    from .models import Document, DocumentTag
+
+    tag, doc, country = (
+        DocumentTag._meta.db_table,
+        Document._meta.db_table,
+        Country._meta.db_table,
+    )
+    # The tag rows are read once (one index probe per document) and grouped twice.
+    query = (
+        f"WITH ids AS MATERIALIZED ({ids_sql}), "  # noqa: S608 - table names, parameterised
+        f"tags AS MATERIALIZED (SELECT t.document_id, t.kind, t.key FROM {tag} t "
+        "WHERE t.document_id IN (SELECT * FROM ids) AND t.kind <> %s) "
+        "SELECT 'tag', kind, key, COUNT(*) FROM tags GROUP BY kind, key "
+        "UNION ALL SELECT 'group', '', c.regional_group, COUNT(DISTINCT t.document_id) "
+        f"FROM tags t JOIN {country} c ON c.code = t.key "
+        "WHERE t.kind = %s AND c.regional_group <> '' GROUP BY c.regional_group"
+    )
+    if docs:
+        query += (
+            f" UNION ALL SELECT 'doc', d.language, d.doc_type, COUNT(*) FROM {doc} d "  # noqa: S608
+            "WHERE d.id IN (SELECT * FROM ids) GROUP BY d.language, d.doc_type"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*ids_params, "expert", "country"])
+        return [(str(a), str(b), str(c), int(n)) for a, b, c, n in cursor.fetchall()]
 
 
 def index_documents(rows: Iterable[tuple[int, str]]) -> None:

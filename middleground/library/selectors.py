@@ -16,7 +16,6 @@ from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -34,7 +33,7 @@ from .models import (
     SavedSearch,
     TagKind,
 )
-from .search import access_token, filter_group, get_backend, id_list_sql
+from .search import access_token, facet_rows, filter_group, get_backend, id_list_sql
 from .text import QueryTerm, Snippet, query_terms, snippet
 from .text.tagging import load_focus_lexicon
 
@@ -321,6 +320,7 @@ def search(
     groups = query_terms(q) if q else []
     capped = False
     scores: dict[int, float] = {}
+    window_docs: list[tuple[str, str]] | None = None  # (language, type) of each match
     if q and not groups:
         return SearchPage(params, [], 0, {})
     if groups:
@@ -332,7 +332,7 @@ def search(
         )
         capped = len(window) > RESULT_WINDOW
         window = window[:RESULT_WINDOW]
-        scores = dict(window)
+        scores = {hit.id: hit.score for hit in window}
         count = len(window)
         if params.sort == "date":
             ids_sql = RawSQL(*id_list_sql(list(scores)))  # noqa: S611 - parameterised
@@ -348,13 +348,14 @@ def search(
                 )
             ]
         else:
-            ordered = [pk for pk, _ in sorted(window, key=lambda r: (-r[1], -r[0]))]
+            ordered = [hit.id for hit in sorted(window, key=lambda h: (-h.score, -h.id))]
         page_ids = ordered[offset : offset + limit]
         by_id = Document.objects.in_bulk(page_ids)
         docs = [by_id[i] for i in page_ids if i in by_id]
         matched = Document.objects.filter(
             pk__in=RawSQL(*id_list_sql(list(scores)))  # noqa: S611 - parameterised
         )
+        window_docs = [(hit.language, hit.doc_type) for hit in window]
     else:
         filtered = filtered_documents(user, params)
         count = filtered.count()
@@ -376,7 +377,7 @@ def search(
         elif with_snippets and doc.body:
             cut = snippet(doc.body[:SNIPPET_SCAN], "")
         hits.append(SearchHit(doc, scores.get(doc.pk), cut))
-    facets = facet_counts(matched) if with_facets else {}
+    facets = facet_counts(matched, window_docs) if with_facets else {}
     return SearchPage(params, hits, count, facets, capped)
 
 
@@ -416,26 +417,32 @@ def cut_snippet(text: str, q: str) -> Snippet:
     )
 
 
-def facet_counts(matched: QuerySet[Document]) -> dict[str, list[FacetValue]]:
+def facet_counts(
+    matched: QuerySet[Document], docs: list[tuple[str, str]] | None = None
+) -> dict[str, list[FacetValue]]:
     """Counts per country, regional group, institution, focus area, SDG, event, language
-    and type. ``matched`` holds at most ``RESULT_WINDOW`` documents (see :func:`search`),
-    so its tag rows are counted here in two queries."""
+    and type. ``matched`` holds at most ``RESULT_WINDOW`` documents (see :func:`search`);
+    the database groups and counts them in one query (see :func:`.search.facet_rows`).
+    ``docs``: the (language, type) of each of them, when the search already has them."""
     from middleground.network.models import RegionalGroup
 
-    ids = matched.values("pk")
-    by_kind: dict[str, Counter[str]] = defaultdict(Counter)
-    groups_of_doc: dict[str, set[int]] = defaultdict(set)
-    group_of = _regional_groups()
-    for doc_id, kind, key in (
-        DocumentTag.objects.filter(document__in=ids)
-        .exclude(kind=TagKind.EXPERT)
-        .values_list("document_id", "kind", "key")
-    ):
-        by_kind[kind][key] += 1
-        if kind == TagKind.COUNTRY and group_of.get(key):
-            groups_of_doc[group_of[key]].add(doc_id)
-    pairs = {k: list(c.items()) for k, c in by_kind.items()}
-    labels = _facet_labels(pairs)
+    ids_sql, ids_params = matched.order_by().values("pk").query.sql_with_params()
+    by_kind: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    groups: list[tuple[str, int]] = []
+    languages: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    for language, doc_type in docs or ():
+        languages[language] += 1
+        types[doc_type] += 1
+    for row, a, b, n in facet_rows(ids_sql, ids_params, docs=docs is None):
+        if row == "tag":
+            by_kind[a].append((b, n))
+        elif row == "group":
+            groups.append((b, n))
+        else:
+            languages[a] += n
+            types[b] += n
+    labels = _facet_labels(by_kind)
     out: dict[str, list[FacetValue]] = {}
     for kind, name in (
         (TagKind.COUNTRY, "country"),
@@ -444,18 +451,13 @@ def facet_counts(matched: QuerySet[Document]) -> dict[str, list[FacetValue]]:
         (TagKind.SDG, "sdg"),
         (TagKind.EVENT, "event"),
     ):
-        values = sorted(pairs.get(kind, []), key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE]
+        values = sorted(by_kind.get(kind, []), key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE]
         out[name] = [FacetValue(k, labels.get((kind, k), k), n) for k, n in values]
     group_labels = dict(RegionalGroup.choices)
     out["regional_group"] = [
-        FacetValue(g, str(group_labels.get(g, g)), len(docs))
-        for g, docs in sorted(groups_of_doc.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        FacetValue(g, str(group_labels.get(g, g)), n)
+        for g, n in sorted(groups, key=lambda kv: (-kv[1], kv[0]))
     ]
-    languages: Counter[str] = Counter()
-    types: Counter[str] = Counter()
-    for language, doc_type in matched.order_by().values_list("language", "doc_type"):
-        languages[language] += 1
-        types[doc_type] += 1
     out["language"] = [
         FacetValue(code, language_label(code), n)
         for code, n in sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -466,19 +468,6 @@ def facet_counts(matched: QuerySet[Document]) -> dict[str, list[FacetValue]]:
         for t, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     return out
-
-
-_GROUPS: dict[str, dict[str, str]] = {}
-
-
-def _regional_groups() -> dict[str, str]:
-    """Country code -> UN regional group (reference data, read once per process)."""
-    key = connection.alias + str(connection.settings_dict.get("NAME"))
-    if key not in _GROUPS or not _GROUPS[key]:
-        _GROUPS[key] = dict(
-            Country.objects.exclude(regional_group="").values_list("code", "regional_group")
-        )
-    return _GROUPS[key]
 
 
 def _facet_labels(by_kind: dict[str, list[tuple[str, int]]]) -> dict[tuple[str, str], str]:

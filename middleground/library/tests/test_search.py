@@ -188,3 +188,31 @@ def test_snippets_of_long_documents_come_from_around_the_hit(registry, ingest, w
     cut = page.hits[0].snippet
     assert cut.starts_mid_text and cut.ends_mid_text
     assert [p.text for p in cut.pieces if p.match] == ["policies", "glaciers"]
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 8, 1000])
+def test_the_window_holds_the_newest_matches_whichever_way_the_engine_finds_them(
+    corpus, world, size
+):
+    from middleground.library.search import get_backend
+
+    alice, dave = world["users"]["alice"], world["users"]["dave"]
+    for user, q, params in (
+        (alice, "Kazakhstan", {}),
+        (alice, "forum", {"language": "en"}),
+        (dave, "Kazakhstan", {"type": "news"}),
+        (dave, "dialogue", {"date_from": dt.date(2000, 1, 1)}),
+    ):
+        search = SearchParams(q=q, **params)
+        newest = list(
+            selectors.matching_documents(user, search)
+            .order_by("-pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        window = get_backend().window(
+            query_terms(q),
+            selectors.filtered_documents(user, search, tags=False),
+            size,
+            filters=selectors.filter_groups(user, search),
+        )
+        assert [hit.id for hit in window] == newest, (connection.vendor, q, size)

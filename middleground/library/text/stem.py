@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 
 import Stemmer
 
-from ._morph import kk_query_base, ru_bases, script_of, tokenize
+from ._morph import _TOKEN_RE, kk_query_base, ru_bases, script_of, tokenize
 
 __all__ = [
     "QueryTerm",
@@ -189,9 +189,19 @@ def _token_matches(word: str, groups: list[tuple[QueryTerm, ...]]) -> int | None
     return None
 
 
-@lru_cache(maxsize=65536)
-def _cached_match(word: str, groups: tuple[tuple[QueryTerm, ...], ...]) -> int | None:
-    return _token_matches(word, list(groups))
+_NO_MATCH = -1
+
+
+@lru_cache(maxsize=256)
+def _query_groups(query: str) -> tuple[tuple[QueryTerm, ...], ...]:
+    return tuple(query_terms(query))
+
+
+@lru_cache(maxsize=256)
+def _word_groups(groups: tuple[tuple[QueryTerm, ...], ...]) -> dict[str, int]:
+    """Word (as written) -> index of the query group it matches, ``_NO_MATCH`` for none;
+    filled as snippets meet words. One per query, so ``groups`` is hashed once a snippet."""
+    return {}
 
 
 def snippet(original_text: str, query: str, width: int = 240) -> Snippet:
@@ -200,34 +210,52 @@ def snippet(original_text: str, query: str, width: int = 240) -> Snippet:
     Works on the original (unstemmed) text so readers see what the document says; hits are
     found with the same stems as the search column. Without hits, the opening is returned.
     """
-    groups = tuple(query_terms(query))
-    tokens = list(tokenize(original_text))
+    groups = _query_groups(query)
     # Texts repeat their words, and a results page cuts many snippets for one query:
-    # each distinct (lowercased) word is matched once per query.
-    hits = [(t, g) for t in tokens if (g := _cached_match(t.text.lower(), groups)) is not None]
+    # each distinct word is matched once per query.
+    seen = _word_groups(groups)
+    hits: list[tuple[int, int, int]] = []  # (start, end, group) of each hit, in text order
+    for m in _TOKEN_RE.finditer(original_text):
+        word = m.group()
+        g = seen.get(word)
+        if g is None:
+            found = _token_matches(word.lower(), list(groups))
+            g = seen[word] = _NO_MATCH if found is None else found
+        if g != _NO_MATCH:
+            hits.append((m.start(), m.end(), g))
     if not hits:
         end = _cut_end(original_text, min(len(original_text), width))
         return Snippet((SnippetPiece(original_text[:end], False),), False, end < len(original_text))
-    # Window start at the hit that covers the most distinct query words within `width`.
+    # Window start at the hit that covers the most distinct query words within `width`:
+    # the hits covered from hit i are hits[i:j] (ends grow with i), counted as i and j move.
     best_i, best_score = 0, -1
-    for i, (tok, _) in enumerate(hits):
-        covered = {g for t, g in hits[i:] if t.end - tok.start <= width}
+    covered: dict[int, int] = {}
+    j = 0
+    for i, (start_i, _end, _g) in enumerate(hits):
+        if i > 0 and i - 1 < j:
+            prev = hits[i - 1][2]
+            covered[prev] -= 1
+            if not covered[prev]:
+                del covered[prev]
+        j = max(j, i)
+        while j < len(hits) and hits[j][1] - start_i <= width:
+            covered[hits[j][2]] = covered.get(hits[j][2], 0) + 1
+            j += 1
         score = len(covered) * 1000 - i
         if score > best_score:
             best_i, best_score = i, score
-    first = hits[best_i][0]
-    start = max(0, first.start - width // 4)
+    start = max(0, hits[best_i][0] - width // 4)
     start = _cut_start(original_text, start)
     end = _cut_end(original_text, min(len(original_text), start + width))
     pieces: list[SnippetPiece] = []
     pos = start
-    for tok, _ in hits:
-        if tok.start < start or tok.end > end:
+    for hit_start, hit_end, _g in hits:
+        if hit_start < start or hit_end > end:
             continue
-        if tok.start > pos:
-            pieces.append(SnippetPiece(original_text[pos : tok.start], False))
-        pieces.append(SnippetPiece(original_text[tok.start : tok.end], True))
-        pos = tok.end
+        if hit_start > pos:
+            pieces.append(SnippetPiece(original_text[pos:hit_start], False))
+        pieces.append(SnippetPiece(original_text[hit_start:hit_end], True))
+        pos = hit_end
     if pos < end:
         pieces.append(SnippetPiece(original_text[pos:end], False))
     return Snippet(tuple(pieces), start > 0, end < len(original_text))
