@@ -10,7 +10,8 @@ in a random order. Afterwards it counts in the database: current votes, history 
 participants, duplicated pairs. None lost and none duplicated means
 ``votes == history == voters x votes per voter`` with no duplicated pair.
 
-Prints votes per second (wall time of the burst) and p50/p95/p99 latency per request.
+Prints votes per second (wall time of the burst), p50/p95/p99 latency per request, and
+the load average before and after the burst (the machine may be shared).
 Bounded in time (``--max-seconds`` per run); talks only to 127.0.0.1.
 
     .venv/bin/python benchmarks/votes.py [--db sqlite|postgres|both] [--voters 200]
@@ -241,6 +242,7 @@ def run_case(db: str, voters: int, votes: int, workers: int, threads: int, max_s
         for i, token in enumerate(setup["tokens"]):
             jobs[i % n_proc].append((token, setup["statements"][:per_voter], i))
         deadline = time.time() + max_seconds
+        load_before = os.getloadavg()[0]
         started = time.perf_counter()
         with multiprocessing.get_context("fork").Pool(n_proc) as pool:
             parts = pool.map(
@@ -248,6 +250,8 @@ def run_case(db: str, voters: int, votes: int, workers: int, threads: int, max_s
                 [(port, setup["consultation"], job, deadline) for job in jobs],
             )
         wall = time.perf_counter() - started
+        # 1- and 5-minute load averages as the burst ends: the machine may be shared
+        load_after = os.getloadavg()[:2]
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -289,6 +293,11 @@ def run_case(db: str, voters: int, votes: int, workers: int, threads: int, max_s
         "lost": max(0, ok - counts["votes"]),
         "unacknowledged_but_stored": max(0, counts["votes"] - ok),
         "gunicorn": f"{workers} workers x {threads} threads (gthread)",
+        "load_avg": {
+            "before_1m": round(load_before, 2),
+            "after_1m": round(load_after[0], 2),
+            "after_5m": round(load_after[1], 2),
+        },
     }
 
 
@@ -335,7 +344,9 @@ def main() -> int:
             f" {result['db_votes']} votes, {result['db_history']} history rows,"
             f" {result['db_participants']} participants, lost {result['lost']},"
             f" duplicated {result['duplicated_pairs']}; statuses {result['statuses']}"
-            f" [{result['gunicorn']}]"
+            f" [{result['gunicorn']}]; load average {result['load_avg']['before_1m']} before,"
+            f" {result['load_avg']['after_1m']} (1 min) / {result['load_avg']['after_5m']} (5 min)"
+            f" after, on {os.cpu_count()} CPUs"
         )
         if result["errors"]:
             print("  first errors:", result["errors"])

@@ -100,6 +100,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "middleground.sqlite3"),
+            # Keep each thread's connection, as with PostgreSQL: opening one and running the
+            # PRAGMAs below costs about 1.5 ms, which every request would otherwise pay.
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 # Writers queue behind one another instead of failing with "database is locked".
                 "transaction_mode": "IMMEDIATE",

@@ -92,7 +92,11 @@ def consultations(user: Any, q: str = "", status: str = "") -> QuerySet[Consulta
 
 def get_consultation(user: Any, *, slug: str | None = None, pk: int | None = None) -> Consultation:
     lookup: dict[str, Any] = {"slug": slug} if slug is not None else {"pk": pk}
-    consultation = Consultation.objects.select_related("task_force").filter(**lookup).first()
+    # a unique lookup: no ORDER BY (Meta.ordering) to compile or run
+    consultation = next(
+        iter(Consultation.objects.select_related("task_force").filter(**lookup).order_by()[:1]),
+        None,
+    )
     if consultation is None or not can_view(user, consultation):
         raise Http404
     return consultation

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -267,6 +267,11 @@ def invite(
 # --- participants -----------------------------------------------------------------------
 
 
+def _one(queryset: Any) -> Any:
+    """The row of a lookup by a unique key, or None: no ORDER BY to compile or run."""
+    return next(iter(queryset.order_by()[:1]), None)
+
+
 def _next_number(consultation: Consultation, counter: str) -> int:
     """The next per-consultation number; the UPDATE locks the row until the transaction ends."""
     Consultation.objects.filter(pk=consultation.pk).update(**{counter: F(counter) + 1})
@@ -295,41 +300,60 @@ def _declared_attributes(user: Any) -> dict[str, Any]:
     return attrs
 
 
-def get_participant(
-    *, consultation: Consultation, user: Any, cookie_id: str = "", create: bool = True
-) -> Participant | None:
-    """The participant row of a user or cookie identity, created on first use."""
+def _identity(consultation: Consultation, user: Any, cookie_id: str) -> dict[str, Any] | None:
+    """How the participant row of this person is found: by user, or by cookie identity."""
     if user.is_authenticated:
-        lookup: dict[str, Any] = {"user": user}
-    elif cookie_id and consultation.allows_anonymous:
-        lookup = {"cookie_id": cookie_id}
-    else:
-        return None
-    participant = Participant.objects.filter(consultation=consultation, **lookup).first()
-    if participant is not None or not create:
-        return participant
+        return {"user": user}
+    if cookie_id and consultation.allows_anonymous:
+        return {"cookie_id": cookie_id}
+    return None
+
+
+def _create_participant(
+    consultation: Consultation, user: Any, identity: dict[str, Any]
+) -> Participant:
     attrs = _declared_attributes(user)
     try:
         with transaction.atomic():
             number = _next_number(consultation, "participant_counter")
             return Participant.objects.create(
-                consultation=consultation, number=number, **lookup, **attrs
+                consultation=consultation, number=number, **identity, **attrs
             )
     except IntegrityError:  # a concurrent request created it first
-        return Participant.objects.get(consultation=consultation, **lookup)
+        return Participant.objects.get(consultation=consultation, **identity)
 
 
-def _require_participant(consultation: Consultation, user: Any, cookie_id: str) -> Participant:
+def get_participant(
+    *, consultation: Consultation, user: Any, cookie_id: str = "", create: bool = True
+) -> Participant | None:
+    """The participant row of a user or cookie identity, created on first use."""
+    identity = _identity(consultation, user, cookie_id)
+    if identity is None:
+        return None
+    participant = _one(Participant.objects.filter(consultation=consultation, **identity))
+    if participant is not None or not create:
+        return participant
+    return _create_participant(consultation, user, identity)
+
+
+def _require_participation(consultation: Consultation, user: Any, cookie_id: str) -> dict[str, Any]:
+    """Check that this person may take part; how their participant row is found."""
     if not selectors.can_view(user, consultation):
         raise ServiceError(_("Not found."), status=404)
     if not selectors.can_participate(user, consultation):
         if not user.is_authenticated:
             raise ServiceError(_("Sign in to take part in this consultation."), status=401)
         raise ServiceError(_("You are not invited to take part in this consultation."), status=403)
-    participant = get_participant(consultation=consultation, user=user, cookie_id=cookie_id)
-    if participant is None:
+    identity = _identity(consultation, user, cookie_id)
+    if identity is None:
         raise ServiceError(_("Sign in, or allow cookies, to take part."), status=401)
-    return participant
+    return identity
+
+
+def _require_participant(consultation: Consultation, user: Any, cookie_id: str) -> Participant:
+    identity = _require_participation(consultation, user, cookie_id)
+    participant = _one(Participant.objects.filter(consultation=consultation, **identity))
+    return participant or _create_participant(consultation, user, identity)
 
 
 def _require_open(consultation: Consultation) -> None:
@@ -444,8 +468,10 @@ def cast_vote(
 ) -> Vote:
     """Record a vote: one current row per participant and statement, every change in history.
 
-    Idempotent: the same vote again changes nothing; a different one replaces the current
-    row and adds a history line. Safe under concurrent requests (unique constraint + retry).
+    Idempotent: the same vote again changes nothing (and writes nothing); a different one
+    replaces the current row and adds a history line. Safe under concurrent requests: the
+    write is conditional on what was read (unique constraint for a new vote, the old value
+    for a changed one) and is retried from a fresh read when a concurrent request won.
     """
     try:
         value = int(value)
@@ -458,20 +484,21 @@ def cast_vote(
     except (TypeError, ValueError):
         raise ServiceError(_("Unknown statement."), field="statement") from None
     _require_open(consultation)
-    statement = Statement.objects.filter(pk=statement_pk).only("consultation_id", "status").first()
-    if statement is None or statement.consultation_id != consultation.pk:
+    statement = _one(
+        Statement.objects.filter(pk=statement_pk).values_list("consultation_id", "status")
+    )
+    if statement is None or statement[0] != consultation.pk:
         raise ServiceError(_("This statement is not part of this consultation."), field="statement")
-    if statement.status != StatementStatus.ACCEPTED:
+    if statement[1] != StatementStatus.ACCEPTED:
         raise ServiceError(_("This statement is not open for votes."), field="statement")
-    participant = _require_participant(consultation, actor, cookie_id)
+    participant_pk, current = _participant_and_vote(consultation, actor, cookie_id, statement_pk)
     check_rate(
         "vote",
-        identity=f"p{participant.pk}",
+        identity=f"p{participant_pk}",
         ip=None if actor.is_authenticated else ip,
     )
     now = timezone.now()
-    with transaction.atomic():
-        vote = _upsert_vote(participant, statement, value, now)
+    vote = _upsert_vote(consultation.pk, participant_pk, statement_pk, value, now, current)
     if vote.updated_at == now and not _pending_and_fresh(consultation):
         # a run already pending (as read with the consultation) will see this vote
         request_analysis(consultation_id=consultation.pk)
@@ -486,40 +513,95 @@ def _pending_and_fresh(consultation: Consultation) -> bool:
     )
 
 
-def _upsert_vote(participant: Participant, statement: Statement, value: int, now: dt.datetime):
+class _VoteConflict(Exception):
+    """A concurrent request changed the vote between our read and our write."""
+
+
+_VOTE_FIELDS = ("id", "consultation_id", "participant_id", "statement_id", "value")
+_VOTE_TIMES = ("created_at", "updated_at")
+
+
+def _participant_and_vote(
+    consultation: Consultation, user: Any, cookie_id: str, statement_pk: int
+) -> tuple[int, Vote | None]:
+    """The participant (created on first use) and its current vote on the statement.
+
+    One read for both: the participant row with its vote on this statement joined in.
+    """
+    identity = _require_participation(consultation, user, cookie_id)
+    row = _one(
+        Participant.objects.filter(consultation=consultation, **identity)
+        .annotate(current=FilteredRelation("votes", condition=Q(votes__statement=statement_pk)))
+        .values_list(
+            "pk", "current__pk", "current__value", "current__created_at", "current__updated_at"
+        )
+    )
+    if row is None:
+        return _create_participant(consultation, user, identity).pk, None
+    participant_pk, vote_pk, value, created_at, updated_at = row
+    if vote_pk is None:
+        return participant_pk, None
+    current = Vote.from_db(
+        Vote.objects.db,
+        [*_VOTE_FIELDS, *_VOTE_TIMES],
+        [vote_pk, consultation.pk, participant_pk, statement_pk, value, created_at, updated_at],
+    )
+    return participant_pk, current
+
+
+def _current_vote(participant_id: int, statement_id: int) -> Vote | None:
+    return _one(Vote.objects.filter(participant_id=participant_id, statement_id=statement_id))
+
+
+def _upsert_vote(
+    consultation_id: int,
+    participant_id: int,
+    statement_id: int,
+    value: int,
+    now: dt.datetime,
+    current: Vote | None,
+) -> Vote:
+    """Insert or change the current vote and append its history row, in one transaction.
+
+    The read happens before the transaction: an identical vote returns without writing
+    (no transaction, no write lock on SQLite). The write is conditional on the read: the
+    insert on the unique (participant, statement) constraint, the update on the value
+    read. When a concurrent request won, the transaction is rolled back (nothing of this
+    request was written) and the loop reads again.
+    """
     for _attempt in range(3):
-        current = Vote.objects.filter(participant=participant, statement=statement).first()
-        if current is not None:
-            if current.value == value:
-                return current  # idempotent: nothing changes
-            changed = Vote.objects.filter(pk=current.pk, value=current.value).update(
-                value=value, updated_at=now
-            )
-            if not changed:
-                continue  # a concurrent change won; look again
-            current.value, current.updated_at = value, now
-            vote = current
-        else:
-            try:
-                with transaction.atomic():
+        if current is not None and current.value == value:
+            return current  # idempotent: nothing changes
+        try:
+            with transaction.atomic():
+                if current is None:
                     vote = Vote.objects.create(
-                        consultation_id=statement.consultation_id,
-                        participant=participant,
-                        statement=statement,
+                        consultation_id=consultation_id,
+                        participant_id=participant_id,
+                        statement_id=statement_id,
                         value=value,
                         created_at=now,
                         updated_at=now,
                     )
-            except IntegrityError:
-                continue  # a concurrent insert of the same pair: update it instead
-        VoteEvent.objects.create(
-            consultation_id=statement.consultation_id,
-            participant=participant,
-            statement=statement,
-            value=value,
-            created_at=now,
-        )
-        return vote
+                else:
+                    changed = Vote.objects.filter(pk=current.pk, value=current.value).update(
+                        value=value, updated_at=now
+                    )
+                    if not changed:
+                        raise _VoteConflict
+                    current.value, current.updated_at = value, now
+                    vote = current
+                VoteEvent.objects.create(
+                    consultation_id=consultation_id,
+                    participant_id=participant_id,
+                    statement_id=statement_id,
+                    value=value,
+                    created_at=now,
+                )
+            return vote
+        except (IntegrityError, _VoteConflict):
+            # a concurrent insert of the same pair, or a concurrent change: look again
+            current = _current_vote(participant_id, statement_id)
     raise ServiceError(_("Your vote could not be saved; please try again."), status=409)
 
 
