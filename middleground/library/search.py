@@ -26,7 +26,7 @@ from typing import Any, NamedTuple, Protocol
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from .text.stem import QueryTerm, to_fts5_query, to_tsquery
+from .text.stem import QueryTerm, to_fts5_query, to_tsquery, token
 
 Groups = Sequence[tuple[QueryTerm, ...]]
 
@@ -240,14 +240,6 @@ def get_backend() -> SearchBackend:
 # The SQL filters still apply on top: the tokens only make them fast. Tokens are lowercase
 # letters and digits only, which both tokenizers keep whole; no query word produces them.
 
-TOKEN_PREFIX = "zz"  # noqa: S105 - an index token, not a secret
-
-
-def token(kind: str, value: object) -> str:
-    """``token("country", "KZ") == "zzcountrykz"``."""
-    clean = "".join(ch for ch in str(value).lower() if ch.isascii() and ch.isalnum())
-    return f"{TOKEN_PREFIX}{kind}{clean}"
-
 
 def access_token(access: str, task_force_id: int | None) -> str:
     if access == "task_force":
@@ -339,7 +331,8 @@ def reference_match(search_text: str, groups: Groups) -> bool:
     words = set(tokens)
     for group in groups:
         if not any(
-            (t.text in words) if not t.prefix else any(w.startswith(t.text) for w in tokens)
+            ((t.text in words) if not t.prefix else any(w.startswith(t.text) for w in tokens))
+            and (not t.language or token("lang", t.language) in words)
             for t in group
         ):
             return False

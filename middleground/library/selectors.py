@@ -373,7 +373,7 @@ def search(
     for doc in docs:
         cut = None
         if with_snippets and q:
-            cut = cut_snippet(doc.body or doc.title, q)
+            cut = cut_snippet(doc.body or doc.title, q, doc.language)
         elif with_snippets and doc.body:
             cut = snippet(doc.body[:SNIPPET_SCAN], "")
         hits.append(SearchHit(doc, scores.get(doc.pk), cut))
@@ -401,15 +401,15 @@ def _hit_pattern(q: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{body})", re.IGNORECASE)
 
 
-def cut_snippet(text: str, q: str) -> Snippet:
+def cut_snippet(text: str, q: str, language: str | None = None) -> Snippet:
     """:func:`~middleground.library.text.stem.snippet` on a bounded stretch of ``text``."""
     if len(text) <= SNIPPET_SCAN:
-        return snippet(text, q)
+        return snippet(text, q, language=language)
     pattern = _hit_pattern(q)
     found = pattern.search(text) if pattern is not None else None
     start = max(0, found.start() - SNIPPET_SCAN // 6) if found else 0
     end = min(len(text), start + SNIPPET_SCAN)
-    cut = snippet(text[start:end], q)
+    cut = snippet(text[start:end], q, language=language)
     return replace(
         cut,
         starts_mid_text=cut.starts_mid_text or start > 0,

@@ -216,3 +216,29 @@ def test_the_window_holds_the_newest_matches_whichever_way_the_engine_finds_them
             filters=selectors.filter_groups(user, search),
         )
         assert [hit.id for hit in window] == newest, (connection.vendor, q, size)
+
+
+def test_a_stem_of_one_language_does_not_match_other_languages_words(world, ingest):
+    """Turkish stems "forum" to "for": an English text full of "for" is no match for
+    "forum", while a Turkish text about a forum still is."""
+    alice = world["users"]["alice"]
+    (english,) = ingest(
+        "wells.txt",
+        "Water for farmers. The plan asks for new wells for every village, for pumps that "
+        "work for years and for training for the engineers who look after them.",
+    )
+    (forum,) = ingest(
+        "forum.txt",
+        "The forum in Astana brought experts together. At the forum they discussed how "
+        "middle powers can bridge divides and build trust between blocs.",
+    )
+    (turkish,) = ingest(
+        "forum-tr.txt",
+        "Astana'daki forum, orta güçlerin bölgesel işbirliğini güçlendirmek için önemli bir "
+        "adım oldu. Uzmanlar forumda su güvenliği ve dijital güven konularını tartıştılar.",
+    )
+    assert (english.language, forum.language, turkish.language) == ("en", "en", "tr")
+    assert titles(alice, q="forum") == {forum.title, turkish.title}
+    page = selectors.search(alice, SearchParams(q="forum"), limit=10)
+    marked = {p.text.lower() for h in page.hits for p in h.snippet.pieces if p.match}
+    assert "for" not in marked and "forum" in marked

@@ -118,3 +118,16 @@ def test_snippet_without_hits_returns_the_opening_and_keeps_markup_as_text() -> 
     assert s.pieces[0].match is False
     assert s.text.startswith("<script>")  # returned as text; the template escapes it
     assert s.ends_mid_text
+
+
+def test_a_stem_only_another_language_makes_is_limited_to_that_language():
+    (group,) = query_terms("forum")
+    assert QueryTerm("forum") in group
+    assert QueryTerm("for", language="tr") in group
+    assert to_fts5_query([group]).count('("for" AND "zzlangtr")') == 1
+    assert "('for' & 'zzlangtr')" in to_tsquery([group])
+    text = "A forum for experts."
+    english = [p.text for p in snippet(text, "forum", language="en").pieces if p.match]
+    turkish = [p.text for p in snippet(text, "forum", language="tr").pieces if p.match]
+    assert english == ["forum"]
+    assert turkish == ["forum", "for"]

@@ -33,6 +33,8 @@ __all__ = [
     "to_tsquery",
     "snippet",
     "SNOWBALL_LANGUAGES",
+    "TOKEN_PREFIX",
+    "token",
 ]
 
 #: ISO 639-1 code -> PyStemmer algorithm, for the languages the detector can return.
@@ -89,12 +91,27 @@ def search_terms(text: str, language: str | None) -> str:
     return " ".join(_index_form(t.text, language) for t in tokenize(text))
 
 
+TOKEN_PREFIX = "zz"  # noqa: S105 - an index token, not a secret
+
+
+def token(kind: str, value: object) -> str:
+    """An index token of the search column: ``token("country", "KZ") == "zzcountrykz"``."""
+    clean = "".join(ch for ch in str(value).lower() if ch.isascii() and ch.isalnum())
+    return f"{TOKEN_PREFIX}{kind}{clean}"
+
+
 @dataclass(frozen=True, slots=True)
 class QueryTerm:
-    """One alternative for a query word: an exact stem, or a prefix when ``prefix``."""
+    """One alternative for a query word: an exact stem, or a prefix when ``prefix``.
+
+    ``language``, when set, limits the alternative to documents of that language: a stem
+    that only that language's stemmer makes (Turkish turns "forum" into "for") must not
+    match the same letters in documents of other languages.
+    """
 
     text: str
     prefix: bool = False
+    language: str = ""
 
 
 def _query_alternatives(word: str, language: str | None) -> tuple[QueryTerm, ...]:
@@ -102,9 +119,13 @@ def _query_alternatives(word: str, language: str | None) -> tuple[QueryTerm, ...
     script = script_of(w)
     out: dict[QueryTerm, None] = {}
     if script == "latin":
-        codes = (language,) if language in _LATIN_SNOWBALL else _LATIN_SNOWBALL
-        for code in codes:
-            out[QueryTerm(_stem(w, str(code)))] = None
+        if language in _LATIN_SNOWBALL:
+            out[QueryTerm(_stem(w, str(language)))] = None
+        else:
+            english = _stem(w, "en")  # also the index form of Latin words in other scripts' texts
+            for code in _LATIN_SNOWBALL:
+                stem = _stem(w, code)
+                out[QueryTerm(stem, language="" if stem == english else code)] = None
     elif script == "cyrillic":
         if language in (None, "und", "ru"):
             out[QueryTerm(_stem(w, "ru"))] = None
@@ -140,8 +161,8 @@ def to_fts5_query(groups: list[tuple[QueryTerm, ...]]) -> str:
     """An FTS5 MATCH expression: ``("a" OR "b"*) AND ("c")``. Empty string for no groups."""
 
     def term(t: QueryTerm) -> str:
-        quoted = '"' + t.text.replace('"', '""') + '"'
-        return quoted + "*" if t.prefix else quoted
+        quoted = '"' + t.text.replace('"', '""') + '"' + ("*" if t.prefix else "")
+        return f'({quoted} AND "{token("lang", t.language)}")' if t.language else quoted
 
     return " AND ".join("(" + " OR ".join(term(t) for t in g) + ")" for g in groups)
 
@@ -150,8 +171,8 @@ def to_tsquery(groups: list[tuple[QueryTerm, ...]]) -> str:
     """A PostgreSQL ``to_tsquery('simple', ...)`` expression: ``(a | b:*) & (c)``."""
 
     def term(t: QueryTerm) -> str:
-        quoted = "'" + t.text.replace("'", "''") + "'"
-        return quoted + ":*" if t.prefix else quoted
+        quoted = "'" + t.text.replace("'", "''") + "'" + (":*" if t.prefix else "")
+        return f"({quoted} & '{token('lang', t.language)}')" if t.language else quoted
 
     return " & ".join("(" + " | ".join(term(t) for t in g) + ")" for g in groups)
 
@@ -177,13 +198,17 @@ class Snippet:
         return "".join(p.text for p in self.pieces)
 
 
-def _token_matches(word: str, groups: list[tuple[QueryTerm, ...]]) -> int | None:
+def _token_matches(
+    word: str, groups: list[tuple[QueryTerm, ...]], language: str | None = None
+) -> int | None:
     w = word.lower()
     forms = {w, _index_form(w, None)}
     if script_of(w) == "latin":
         forms.update(_stem(w, code) for code in _LATIN_SNOWBALL)
     for i, group in enumerate(groups):
         for t in group:
+            if t.language and t.language != language:
+                continue
             if (t.prefix and w.startswith(t.text)) or (not t.prefix and t.text in forms):
                 return i
     return None
@@ -198,13 +223,15 @@ def _query_groups(query: str) -> tuple[tuple[QueryTerm, ...], ...]:
 
 
 @lru_cache(maxsize=256)
-def _word_groups(groups: tuple[tuple[QueryTerm, ...], ...]) -> dict[str, int]:
+def _word_groups(groups: tuple[tuple[QueryTerm, ...], ...], language: str | None) -> dict[str, int]:
     """Word (as written) -> index of the query group it matches, ``_NO_MATCH`` for none;
     filled as snippets meet words. One per query, so ``groups`` is hashed once a snippet."""
     return {}
 
 
-def snippet(original_text: str, query: str, width: int = 240) -> Snippet:
+def snippet(
+    original_text: str, query: str, width: int = 240, language: str | None = None
+) -> Snippet:
     """Cut about ``width`` characters of ``original_text`` around the densest query hits.
 
     Works on the original (unstemmed) text so readers see what the document says; hits are
@@ -213,13 +240,13 @@ def snippet(original_text: str, query: str, width: int = 240) -> Snippet:
     groups = _query_groups(query)
     # Texts repeat their words, and a results page cuts many snippets for one query:
     # each distinct word is matched once per query.
-    seen = _word_groups(groups)
+    seen = _word_groups(groups, language)
     hits: list[tuple[int, int, int]] = []  # (start, end, group) of each hit, in text order
     for m in _TOKEN_RE.finditer(original_text):
         word = m.group()
         g = seen.get(word)
         if g is None:
-            found = _token_matches(word.lower(), list(groups))
+            found = _token_matches(word.lower(), list(groups), language)
             g = seen[word] = _NO_MATCH if found is None else found
         if g != _NO_MATCH:
             hits.append((m.start(), m.end(), g))
