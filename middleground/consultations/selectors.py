@@ -90,13 +90,15 @@ def consultations(user: Any, q: str = "", status: str = "") -> QuerySet[Consulta
     )
 
 
+def unique_row(queryset: Any) -> Any:
+    """The row of a lookup by a unique key, or None: no ORDER BY (Meta.ordering) to compile
+    or run, as ``.first()`` would."""
+    return next(iter(queryset.order_by()[:1]), None)
+
+
 def get_consultation(user: Any, *, slug: str | None = None, pk: int | None = None) -> Consultation:
     lookup: dict[str, Any] = {"slug": slug} if slug is not None else {"pk": pk}
-    # a unique lookup: no ORDER BY (Meta.ordering) to compile or run
-    consultation = next(
-        iter(Consultation.objects.select_related("task_force").filter(**lookup).order_by()[:1]),
-        None,
-    )
+    consultation = unique_row(Consultation.objects.select_related("task_force").filter(**lookup))
     if consultation is None or not can_view(user, consultation):
         raise Http404
     return consultation

@@ -267,11 +267,6 @@ def invite(
 # --- participants -----------------------------------------------------------------------
 
 
-def _one(queryset: Any) -> Any:
-    """The row of a lookup by a unique key, or None: no ORDER BY to compile or run."""
-    return next(iter(queryset.order_by()[:1]), None)
-
-
 def _next_number(consultation: Consultation, counter: str) -> int:
     """The next per-consultation number; the UPDATE locks the row until the transaction ends."""
     Consultation.objects.filter(pk=consultation.pk).update(**{counter: F(counter) + 1})
@@ -330,7 +325,9 @@ def get_participant(
     identity = _identity(consultation, user, cookie_id)
     if identity is None:
         return None
-    participant = _one(Participant.objects.filter(consultation=consultation, **identity))
+    participant = selectors.unique_row(
+        Participant.objects.filter(consultation=consultation, **identity)
+    )
     if participant is not None or not create:
         return participant
     return _create_participant(consultation, user, identity)
@@ -352,7 +349,9 @@ def _require_participation(consultation: Consultation, user: Any, cookie_id: str
 
 def _require_participant(consultation: Consultation, user: Any, cookie_id: str) -> Participant:
     identity = _require_participation(consultation, user, cookie_id)
-    participant = _one(Participant.objects.filter(consultation=consultation, **identity))
+    participant = selectors.unique_row(
+        Participant.objects.filter(consultation=consultation, **identity)
+    )
     return participant or _create_participant(consultation, user, identity)
 
 
@@ -484,7 +483,7 @@ def cast_vote(
     except (TypeError, ValueError):
         raise ServiceError(_("Unknown statement."), field="statement") from None
     _require_open(consultation)
-    statement = _one(
+    statement = selectors.unique_row(
         Statement.objects.filter(pk=statement_pk).values_list("consultation_id", "status")
     )
     if statement is None or statement[0] != consultation.pk:
@@ -517,8 +516,15 @@ class _VoteConflict(Exception):
     """A concurrent request changed the vote between our read and our write."""
 
 
-_VOTE_FIELDS = ("id", "consultation_id", "participant_id", "statement_id", "value")
-_VOTE_TIMES = ("created_at", "updated_at")
+_VOTE_FIELDS = (
+    "id",
+    "consultation_id",
+    "participant_id",
+    "statement_id",
+    "value",
+    "created_at",
+    "updated_at",
+)
 
 
 def _participant_and_vote(
@@ -529,7 +535,7 @@ def _participant_and_vote(
     One read for both: the participant row with its vote on this statement joined in.
     """
     identity = _require_participation(consultation, user, cookie_id)
-    row = _one(
+    row = selectors.unique_row(
         Participant.objects.filter(consultation=consultation, **identity)
         .annotate(current=FilteredRelation("votes", condition=Q(votes__statement=statement_pk)))
         .values_list(
@@ -543,14 +549,16 @@ def _participant_and_vote(
         return participant_pk, None
     current = Vote.from_db(
         Vote.objects.db,
-        [*_VOTE_FIELDS, *_VOTE_TIMES],
+        _VOTE_FIELDS,
         [vote_pk, consultation.pk, participant_pk, statement_pk, value, created_at, updated_at],
     )
     return participant_pk, current
 
 
 def _current_vote(participant_id: int, statement_id: int) -> Vote | None:
-    return _one(Vote.objects.filter(participant_id=participant_id, statement_id=statement_id))
+    return selectors.unique_row(
+        Vote.objects.filter(participant_id=participant_id, statement_id=statement_id)
+    )
 
 
 def _upsert_vote(

@@ -47,13 +47,15 @@ _FACET_COLUMNS = '"library_document"."language", "library_document"."doc_type"'
 _SELECT_IDS = re.compile(r'SELECT "library_document"\."id"(?: AS "pk")? FROM "library_document"')
 
 
-def _where_of(candidates: QuerySet) -> tuple[str, list[Any]] | None:
-    """The WHERE clause of ``candidates`` (a Document queryset without joins), to apply to
-    the rows the engine matches; None when the query has a join."""
+def _where_of(candidates: QuerySet) -> tuple[str, list[Any]]:
+    """``candidates`` as an ``AND ...`` condition on the ``library_document`` rows the engine
+    matches: its own WHERE clause, checked on the joined row while the engine streams its
+    matches (a subquery would be materialised for every document), or, for a query with a
+    join, an ``id IN (subquery)``."""
     sql, params = candidates.order_by().values("pk").query.sql_with_params()
     head = _SELECT_IDS.match(sql)
-    if head is None or " JOIN " in sql:
-        return None
+    if head is None or " JOIN " in sql:  # pragma: no cover - a filter that needs a join
+        return f'AND "library_document"."id" IN ({sql})', list(params)
     where = sql[head.end() :].strip()
     return ("AND " + where[len("WHERE ") :] if where.startswith("WHERE ") else ""), list(params)
 
@@ -117,14 +119,7 @@ class SqliteBackend:
         # The access group is left to the SQL filters (which always apply): it matches
         # nearly every document, and bm25 reads the whole index entry of every phrase.
         groups = [*groups, *(g for g in filters if not is_access_group(g))]
-        found = _where_of(candidates)
-        if found is not None:
-            # Filters become conditions on the joined row, checked while FTS5 streams its
-            # matches newest first (a subquery would be materialised for every document).
-            where, params = found
-        else:  # pragma: no cover - a filter that needs a join
-            sql, sql_params = candidates.order_by().values("pk").query.sql_with_params()
-            where, params = f'AND "library_document"."id" IN ({sql})', list(sql_params)
+        where, params = _where_of(candidates)
         query = (
             f"SELECT f.rowid, bm25({FTS_TABLE}), {_FACET_COLUMNS} FROM {FTS_TABLE} f "  # noqa: S608
             'JOIN "library_document" ON "library_document"."id" = f.rowid '
@@ -163,12 +158,7 @@ class PostgresBackend:
     def window(
         self, groups: Groups, candidates: QuerySet, size: int, filters: Groups = ()
     ) -> list[Hit]:
-        found = _where_of(candidates)
-        if found is None:  # pragma: no cover - a filter that needs a join
-            sql, sql_params = candidates.order_by().values("pk").query.sql_with_params()
-            where, params = f'AND "library_document"."id" IN ({sql})', list(sql_params)
-        else:
-            where, params = found
+        where, params = _where_of(candidates)
         tsquery, rank_query = to_tsquery([*groups, *filters]), to_tsquery(list(groups))
         match = f'"library_document"."search_vector" @@ to_tsquery(\'simple\', %s) {where}'
         rank = 'ts_rank("library_document"."search_vector", to_tsquery(\'simple\', %s))'

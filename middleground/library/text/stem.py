@@ -33,7 +33,6 @@ __all__ = [
     "to_tsquery",
     "snippet",
     "SNOWBALL_LANGUAGES",
-    "TOKEN_PREFIX",
     "token",
 ]
 
