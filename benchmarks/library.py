@@ -450,7 +450,7 @@ def bulk_load(n: int, rng: random.Random, registry: dict) -> dict:
     from django.db import connection, transaction
 
     from middleground.library.models import Document, DocumentTag
-    from middleground.library.search import filter_tokens, index_documents
+    from middleground.library.search import facet_keys, filter_tokens, index_documents
     from middleground.library.text import content_hash, search_terms
     from middleground.network.models import Institution
 
@@ -486,6 +486,7 @@ def bulk_load(n: int, rng: random.Random, registry: dict) -> dict:
                     title=title[:500],
                     body=body,
                     search_text=search_terms(f"{title}\n{body}", lang) + "\n" + tokens,
+                    tag_keys=facet_keys(tags),
                     language=lang,
                     kind="html",
                     filename=f"bulk-{i}.html",

@@ -130,6 +130,9 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    #: The tags the facets count, as "kind:key" words (search.facet_keys): read with the
+    #: search window's rows, so facets need no query over the tag table.
+    tag_keys = models.TextField(blank=True, default="", editable=False)
     # Large columns last: SQLite reads a row's small columns without its overflow pages.
     authors = models.JSONField(_("authors"), default=list, blank=True)
     data_notes = models.JSONField(_("data notes"), default=list, blank=True)

@@ -9,9 +9,9 @@ one alternative of every group), so both engines only compare lowercased tokens:
   without diacritic folding, ``rowid`` = document id; written by :func:`index_documents`
   (called by the ingestion service, not by signals); ranked with ``bm25``.
 * PostgreSQL: a generated column ``library_document.search_vector`` =
-  ``to_tsvector('simple', search_text)`` with a GIN index; ranked with ``ts_rank`` (word
-  frequencies: ``ts_rank_cd``'s cover density cost 25-50 us a document, ``ts_rank`` next
-  to nothing once the vector is read).
+  ``to_tsvector('simple', search_text)`` with a GIN index; ranked with ``ts_rank`` over the
+  document's length (word frequencies: ``ts_rank_cd``'s cover density cost 25-50 us a
+  document, ``ts_rank`` next to nothing once the vector is read).
 
 Both are created by migration ``0002_search_index`` on their own database only.
 :func:`reference_match` is the same rule in plain Python, used by the tests to check that
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple, Protocol
 
@@ -40,10 +41,13 @@ class Hit(NamedTuple):
     score: float
     language: str
     doc_type: str
+    tag_keys: str
 
 
 FTS_TABLE = "library_document_fts"
-_FACET_COLUMNS = '"library_document"."language", "library_document"."doc_type"'
+_FACET_COLUMNS = (
+    '"library_document"."language", "library_document"."doc_type", "library_document"."tag_keys"'
+)
 _SELECT_IDS = re.compile(r'SELECT "library_document"\."id"(?: AS "pk")? FROM "library_document"')
 
 
@@ -58,6 +62,14 @@ def _where_of(candidates: QuerySet) -> tuple[str, list[Any]]:
         return f'AND "library_document"."id" IN ({sql})', list(params)
     where = sql[head.end() :].strip()
     return ("AND " + where[len("WHERE ") :] if where.startswith("WHERE ") else ""), list(params)
+
+
+def _engine_groups(groups: Groups, filters: Groups) -> list[tuple[QueryTerm, ...]]:
+    """What the engine matches: the words and the filter tokens, except the access group,
+    left to the SQL filters (which always apply): it matches nearly every document, so
+    intersecting it costs the engine a whole index entry (bm25 reads it to weigh it, GIN
+    merges its 100,000 postings) and removes next to nothing."""
+    return [*groups, *(g for g in filters if not is_access_group(g))]
 
 
 class SearchBackend(Protocol):
@@ -116,9 +128,7 @@ class SqliteBackend:
     def window(
         self, groups: Groups, candidates: QuerySet, size: int, filters: Groups = ()
     ) -> list[Hit]:
-        # The access group is left to the SQL filters (which always apply): it matches
-        # nearly every document, and bm25 reads the whole index entry of every phrase.
-        groups = [*groups, *(g for g in filters if not is_access_group(g))]
+        groups = _engine_groups(groups, filters)
         where, params = _where_of(candidates)
         query = (
             f"SELECT f.rowid, bm25({FTS_TABLE}), {_FACET_COLUMNS} FROM {FTS_TABLE} f "  # noqa: S608
@@ -127,7 +137,7 @@ class SqliteBackend:
         )
         with connection.cursor() as cursor:
             cursor.execute(query, [to_fts5_query(groups), *params, size])
-            return [Hit(int(i), -float(s), lang, kind) for i, s, lang, kind in cursor.fetchall()]
+            return [Hit(int(i), -float(s), *facts) for i, s, *facts in cursor.fetchall()]
 
 
 class PostgresBackend:
@@ -159,9 +169,12 @@ class PostgresBackend:
         self, groups: Groups, candidates: QuerySet, size: int, filters: Groups = ()
     ) -> list[Hit]:
         where, params = _where_of(candidates)
-        tsquery, rank_query = to_tsquery([*groups, *filters]), to_tsquery(list(groups))
+        tsquery, rank_query = to_tsquery(_engine_groups(groups, filters)), to_tsquery(list(groups))
         match = f'"library_document"."search_vector" @@ to_tsquery(\'simple\', %s) {where}'
-        rank = 'ts_rank("library_document"."search_vector", to_tsquery(\'simple\', %s))'
+        # Normalisation 2 divides by the document's length, as bm25 does in part: without
+        # it the longest texts win (top 20 shared with SQLite's bm25: 4% -> 32% on the
+        # benchmark corpus).
+        rank = 'ts_rank("library_document"."search_vector", to_tsquery(\'simple\', %s), 2)'
         # The planner assumes words and filters are independent, so a single plan is often
         # the wrong one. Instead: walk the newest rows (cheap when matches are common, and a
         # measure of how common they are); walk on while that looks cheaper than the GIN
@@ -192,7 +205,7 @@ class PostgresBackend:
                 rows += cursor.fetchall()
                 walked += span
                 if len(rows) >= size or lowest == 0:
-                    return [Hit(int(i), float(s), lang, kind) for i, s, lang, kind in rows]
+                    return [Hit(int(i), float(s), *facts) for i, s, *facts in rows]
                 upper = lowest
                 rate = len(rows) / walked
                 span = int((size - len(rows)) / rate * 1.2) + 1 if rate else 0
@@ -215,7 +228,7 @@ class PostgresBackend:
             )
             rows += cursor.fetchall()
             cursor.execute("RESET enable_indexscan; RESET enable_seqscan")
-        return [Hit(int(i), float(s), lang, kind) for i, s, lang, kind in rows]
+        return [Hit(int(i), float(s), *facts) for i, s, *facts in rows]
 
 
 def get_backend() -> SearchBackend:
@@ -262,6 +275,22 @@ def filter_tokens(
     return " ".join(out)
 
 
+def facet_key(kind: str, key: str) -> str:
+    """One word of ``Document.tag_keys``. Keys are registry codes, slugs and ids: no spaces."""
+    return f"{kind}:{key}"
+
+
+def facet_keys(tags: Iterable[tuple[str, str]]) -> str:
+    """``Document.tag_keys``: a word per tag the facets count (experts are not a facet)."""
+    return " ".join(sorted({facet_key(kind, key) for kind, key in tags if kind != "expert"}))
+
+
+def count_facet_keys(tag_keys: Iterable[str]) -> dict[tuple[str, str], int]:
+    """(kind, key) -> number of the ``tag_keys`` values holding it (each holds it once)."""
+    counts = Counter(" ".join(tag_keys).split())  # one pass in C over the whole window
+    return {(kind, key): n for word, n in counts.items() for kind, _, key in [word.partition(":")]}
+
+
 def filter_group(kind: str, values: Iterable[object]) -> tuple[QueryTerm, ...]:
     """One query group: any of ``values`` for a filter ``kind`` (a tag kind, "lang", ...)."""
     return tuple(QueryTerm(token(kind.replace("_", ""), v)) for v in values)
@@ -272,42 +301,6 @@ def id_list_sql(ids: Sequence[int]) -> tuple[str, list[Any]]:
     if connection.vendor == "postgresql":
         return "SELECT unnest(%s::bigint[])", [list(ids)]
     return "SELECT value FROM json_each(%s)", [json.dumps(list(ids))]
-
-
-def facet_rows(
-    ids_sql: str, ids_params: Sequence[Any], *, docs: bool = True
-) -> list[tuple[str, str, str, int]]:
-    """Facet counts over the documents ``ids_sql`` selects, in one grouped query:
-    ``("tag", kind, key, n)`` per tag (experts left out), ``("group", "", regional group,
-    n)`` counting each document once per UN regional group of its countries, and
-    ``("doc", language, doc_type, n)`` (unless ``docs`` is false: a window has them)."""
-    from middleground.network.models import Country
-
-    from .models import Document, DocumentTag
-
-    tag, doc, country = (
-        DocumentTag._meta.db_table,
-        Document._meta.db_table,
-        Country._meta.db_table,
-    )
-    # The tag rows are read once (one index probe per document) and grouped twice.
-    query = (
-        f"WITH ids AS MATERIALIZED ({ids_sql}), "  # noqa: S608 - table names, parameterised
-        f"tags AS MATERIALIZED (SELECT t.document_id, t.kind, t.key FROM {tag} t "
-        "WHERE t.document_id IN (SELECT * FROM ids) AND t.kind <> %s) "
-        "SELECT 'tag', kind, key, COUNT(*) FROM tags GROUP BY kind, key "
-        "UNION ALL SELECT 'group', '', c.regional_group, COUNT(DISTINCT t.document_id) "
-        f"FROM tags t JOIN {country} c ON c.code = t.key "
-        "WHERE t.kind = %s AND c.regional_group <> '' GROUP BY c.regional_group"
-    )
-    if docs:
-        query += (
-            f" UNION ALL SELECT 'doc', d.language, d.doc_type, COUNT(*) FROM {doc} d "  # noqa: S608
-            "WHERE d.id IN (SELECT * FROM ids) GROUP BY d.language, d.doc_type"
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(query, [*ids_params, "expert", "country"])
-        return [(str(a), str(b), str(c), int(n)) for a, b, c, n in cursor.fetchall()]
 
 
 def index_documents(rows: Iterable[tuple[int, str]]) -> None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -33,7 +35,14 @@ from .models import (
     SavedSearch,
     TagKind,
 )
-from .search import access_token, facet_rows, filter_group, get_backend, id_list_sql
+from .search import (
+    access_token,
+    count_facet_keys,
+    facet_key,
+    filter_group,
+    get_backend,
+    id_list_sql,
+)
 from .text import QueryTerm, Snippet, query_terms, snippet
 from .text.tagging import load_focus_lexicon
 
@@ -318,9 +327,7 @@ def search(
     """
     q = params.q.strip()
     groups = query_terms(q) if q else []
-    capped = False
     scores: dict[int, float] = {}
-    window_docs: list[tuple[str, str]] | None = None  # (language, type) of each match
     if q and not groups:
         return SearchPage(params, [], 0, {})
     if groups:
@@ -352,23 +359,18 @@ def search(
         page_ids = ordered[offset : offset + limit]
         by_id = Document.objects.in_bulk(page_ids)
         docs = [by_id[i] for i in page_ids if i in by_id]
-        matched = Document.objects.filter(
-            pk__in=RawSQL(*id_list_sql(list(scores)))  # noqa: S611 - parameterised
-        )
-        window_docs = [(hit.language, hit.doc_type) for hit in window]
+        facts = [(hit.language, hit.doc_type, hit.tag_keys) for hit in window]
     else:
         filtered = filtered_documents(user, params)
         count = filtered.count()
         docs = list(filtered.order_by("-published", "-created_at", "-pk")[offset : offset + limit])
-        newest = list(filtered.order_by("-pk").values_list("pk", flat=True)[: RESULT_WINDOW + 1])
-        capped = len(newest) > RESULT_WINDOW
-        matched = (
-            filtered
-            if not capped
-            else Document.objects.filter(
-                pk__in=RawSQL(*id_list_sql(newest[:RESULT_WINDOW]))  # noqa: S611 - parameterised
-            )
+        facts = list(
+            filtered.order_by("-pk").values_list("language", "doc_type", "tag_keys")[
+                : RESULT_WINDOW + 1
+            ]
         )
+        capped = len(facts) > RESULT_WINDOW
+        facts = facts[:RESULT_WINDOW]
     hits = []
     for doc in docs:
         cut = None
@@ -377,7 +379,7 @@ def search(
         elif with_snippets and doc.body:
             cut = snippet(doc.body[:SNIPPET_SCAN], "")
         hits.append(SearchHit(doc, scores.get(doc.pk), cut))
-    facets = facet_counts(matched, window_docs) if with_facets else {}
+    facets = facet_counts(facts) if with_facets else {}
     return SearchPage(params, hits, count, facets, capped)
 
 
@@ -417,33 +419,40 @@ def cut_snippet(text: str, q: str, language: str | None = None) -> Snippet:
     )
 
 
-def facet_counts(
-    matched: QuerySet[Document], docs: list[tuple[str, str]] | None = None
-) -> dict[str, list[FacetValue]]:
+def facet_counts(docs: Iterable[tuple[str, str, str]]) -> dict[str, list[FacetValue]]:
     """Counts per country, regional group, institution, focus area, SDG, event, language
-    and type. ``matched`` holds at most ``RESULT_WINDOW`` documents (see :func:`search`);
-    the database groups and counts them in one query (see :func:`.search.facet_rows`).
-    ``docs``: the (language, type) of each of them, when the search already has them."""
+    and type over ``docs``: the (language, type, ``tag_keys``) of at most
+    ``RESULT_WINDOW`` documents (see :func:`search`), which the search read with its rows."""
     from middleground.network.models import RegionalGroup
 
-    ids_sql, ids_params = matched.order_by().values("pk").query.sql_with_params()
+    docs = list(docs)
+    languages = Counter(language for language, _type, _keys in docs)
+    types = Counter(doc_type for _language, doc_type, _keys in docs)
+    tag_counts = count_facet_keys(keys for _language, _type, keys in docs)
     by_kind: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    groups: list[tuple[str, int]] = []
-    languages: Counter[str] = Counter()
-    types: Counter[str] = Counter()
-    for language, doc_type in docs or ():
-        languages[language] += 1
-        types[doc_type] += 1
-    for row, a, b, n in facet_rows(ids_sql, ids_params, docs=docs is None):
-        if row == "tag":
-            by_kind[a].append((b, n))
-        elif row == "group":
-            groups.append((b, n))
-        else:
-            languages[a] += n
-            types[b] += n
-    labels = _facet_labels(by_kind)
+    for (kind, key), n in sorted(tag_counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        by_kind[kind].append((key, n))
+    country_rows = list(
+        Country.objects.filter(
+            code__in=[k for k, _ in by_kind.get(TagKind.COUNTRY, [])]
+        ).values_list("code", "name", "regional_group")
+    )
+    labels: dict[tuple[str, str], str] = {
+        (TagKind.COUNTRY, code): name for code, name, _group in country_rows
+    }
+    group_of = {
+        facet_key(TagKind.COUNTRY, code): group for code, _n, group in country_rows if group
+    }
+    group_counts = Counter(  # a document counts once per regional group
+        chain.from_iterable(
+            {group_of[w] for w in keys.split() if w in group_of}
+            for _language, _type, keys in docs
+            if facet_key(TagKind.COUNTRY, "") in keys
+        )
+    )
     out: dict[str, list[FacetValue]] = {}
+    tops = {kind: values[:FACET_SIZE] for kind, values in by_kind.items()}
+    labels.update(_facet_labels(tops))
     for kind, name in (
         (TagKind.COUNTRY, "country"),
         (TagKind.INSTITUTION, "institution"),
@@ -451,12 +460,11 @@ def facet_counts(
         (TagKind.SDG, "sdg"),
         (TagKind.EVENT, "event"),
     ):
-        values = sorted(by_kind.get(kind, []), key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE]
-        out[name] = [FacetValue(k, labels.get((kind, k), k), n) for k, n in values]
+        out[name] = [FacetValue(k, labels.get((kind, k), k), n) for k, n in tops.get(kind, [])]
     group_labels = dict(RegionalGroup.choices)
     out["regional_group"] = [
         FacetValue(g, str(group_labels.get(g, g)), n)
-        for g, n in sorted(groups, key=lambda kv: (-kv[1], kv[0]))
+        for g, n in sorted(group_counts.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     out["language"] = [
         FacetValue(code, language_label(code), n)
@@ -470,25 +478,23 @@ def facet_counts(
     return out
 
 
-def _facet_labels(by_kind: dict[str, list[tuple[str, int]]]) -> dict[tuple[str, str], str]:
+def _facet_labels(tops: dict[str, list[tuple[str, int]]]) -> dict[tuple[str, str], str]:
+    """Labels of the shown facet values of the kinds other than country."""
     labels: dict[tuple[str, str], str] = {}
-    codes = [k for k, _ in by_kind.get(TagKind.COUNTRY, [])]
-    for code, name in Country.objects.filter(code__in=codes).values_list("code", "name"):
-        labels[(TagKind.COUNTRY, code)] = name
-    ids = [int(k) for k, _ in by_kind.get(TagKind.INSTITUTION, []) if k.isdigit()]
+    ids = [int(k) for k, _ in tops.get(TagKind.INSTITUTION, []) if k.isdigit()]
     for pk, name, acronym in Institution.objects.filter(pk__in=ids).values_list(
         "pk", "name", "acronym"
     ):
         labels[(TagKind.INSTITUTION, str(pk))] = acronym or name
-    slugs = [k for k, _ in by_kind.get(TagKind.FOCUS_AREA, [])]
+    slugs = [k for k, _ in tops.get(TagKind.FOCUS_AREA, [])]
     for slug, name in FocusArea.objects.filter(slug__in=slugs).values_list("slug", "name"):
         labels[(TagKind.FOCUS_AREA, slug)] = name
-    for k, _count in by_kind.get(TagKind.SDG, []):
+    for k, _count in tops.get(TagKind.SDG, []):
         labels[(TagKind.SDG, k)] = f"SDG {k}"
-    if by_kind.get(TagKind.EVENT):
+    if tops.get(TagKind.EVENT):
         from .models import NamedEvent
 
-        ids = [int(k) for k, _ in by_kind[TagKind.EVENT] if k.isdigit()]
+        ids = [int(k) for k, _ in tops[TagKind.EVENT] if k.isdigit()]
         for pk, name in NamedEvent.objects.filter(pk__in=ids).values_list("pk", "name"):
             labels[(TagKind.EVENT, str(pk))] = name
     return labels

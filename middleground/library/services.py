@@ -41,7 +41,7 @@ from .models import (
     NamedEvent,
     SavedSearch,
 )
-from .search import filter_tokens, index_documents, remove_documents
+from .search import facet_keys, filter_tokens, index_documents, remove_documents
 from .text import (
     DEFAULT_MAX_BYTES,
     DuplicateIndex,
@@ -395,6 +395,7 @@ def _store(
                     tags=[(t.kind, t.key) for t in p.tags],
                 )
             )
+            doc.tag_keys = facet_keys((t.kind, t.key[:100]) for t in p.tags)
         doc.save()
         in_file[p.listing_position] = doc
         docs.append(doc)
