@@ -443,11 +443,12 @@ def facet_counts(docs: Iterable[tuple[str, str, str]]) -> dict[str, list[FacetVa
     group_of = {
         facet_key(TagKind.COUNTRY, code): group for code, _n, group in country_rows if group
     }
+    country_prefix = facet_key(TagKind.COUNTRY, "")
     group_counts = Counter(  # a document counts once per regional group
         chain.from_iterable(
             {group_of[w] for w in keys.split() if w in group_of}
             for _language, _type, keys in docs
-            if facet_key(TagKind.COUNTRY, "") in keys
+            if country_prefix in keys
         )
     )
     out: dict[str, list[FacetValue]] = {}

@@ -3,6 +3,7 @@ snippets. Run on both databases (see the README); each run checks its engine aga
 matching rule in Python, and against the same expected titles."""
 
 import datetime as dt
+from collections import Counter, defaultdict
 
 import pytest
 from django.db import connection
@@ -119,24 +120,20 @@ def test_filters_restrict_results_and_facets_count_them(corpus, world, registry)
 
 def _facets_from_tag_table(docs):
     """The facet counts recomputed from the tag table, the registry and the rows."""
-    counts: dict[str, dict[str, int]] = {}
+    counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for doc in docs:
         tags = [(t.kind, t.key) for t in doc.tags.all() if t.kind != "expert"]
         for kind, key in tags:
-            counts.setdefault(kind, {}).setdefault(key, 0)
             counts[kind][key] += 1
         groups = set(
             Country.objects.filter(code__in=[k for kind, k in tags if kind == "country"])
             .exclude(regional_group="")
             .values_list("regional_group", flat=True)
         )
-        for group in groups:
-            counts.setdefault("regional_group", {}).setdefault(group, 0)
-            counts["regional_group"][group] += 1
-        for name, value in (("language", doc.language), ("type", doc.doc_type)):
-            counts.setdefault(name, {}).setdefault(value, 0)
-            counts[name][value] += 1
-    return counts
+        counts["regional_group"].update(groups)
+        counts["language"][doc.language] += 1
+        counts["type"][doc.doc_type] += 1
+    return {name: dict(values) for name, values in counts.items()}
 
 
 @pytest.mark.parametrize("params", [{"q": "Kazakhstan"}, {"q": "forum"}, {"language": "en"}, {}])
