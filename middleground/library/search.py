@@ -20,6 +20,7 @@ both engines return the same set of matches.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections import Counter
@@ -29,9 +30,11 @@ from typing import Any, NamedTuple, Protocol
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from .text.stem import QueryTerm, to_fts5_query, to_tsquery, token
+from .text.stem import QueryTerm, to_fts5_query, to_rank_tsquery, to_tsquery, token
 
 Groups = Sequence[tuple[QueryTerm, ...]]
+#: A publication-date range, either end open (None).
+DateRange = tuple[dt.date | None, dt.date | None]
 
 
 class Hit(NamedTuple):
@@ -85,12 +88,19 @@ class SearchBackend(Protocol):
         """SQL selecting the ids of the documents matching every group, and its params."""
 
     def window(
-        self, groups: Groups, candidates: QuerySet, size: int, filters: Groups = ()
+        self,
+        groups: Groups,
+        candidates: QuerySet,
+        size: int,
+        filters: Groups = (),
+        published: DateRange = (None, None),
     ) -> list[Hit]:
         """The newest ``size`` matches among ``candidates``, newest first.
 
         ``filters`` are groups of filter tokens the engine must also match (they do not
-        count towards the score). Scores are comparable within one call: higher is better.
+        count towards the score); ``published`` repeats the date range of ``candidates``
+        for an engine whose index holds dates. Scores are comparable within one call:
+        higher is better.
         """
 
 
@@ -126,8 +136,14 @@ class SqliteBackend:
         )
 
     def window(
-        self, groups: Groups, candidates: QuerySet, size: int, filters: Groups = ()
+        self,
+        groups: Groups,
+        candidates: QuerySet,
+        size: int,
+        filters: Groups = (),
+        published: DateRange = (None, None),
     ) -> list[Hit]:
+        # FTS5 holds no dates: the range is among the SQL filters of ``candidates``.
         groups = _engine_groups(groups, filters)
         where, params = _where_of(candidates)
         query = (
@@ -166,14 +182,23 @@ class PostgresBackend:
     walks = 4
 
     def window(
-        self, groups: Groups, candidates: QuerySet, size: int, filters: Groups = ()
+        self,
+        groups: Groups,
+        candidates: QuerySet,
+        size: int,
+        filters: Groups = (),
+        published: DateRange = (None, None),
     ) -> list[Hit]:
         where, params = _where_of(candidates)
-        tsquery, rank_query = to_tsquery(_engine_groups(groups, filters)), to_tsquery(list(groups))
+        # The date range inside the scans as well: the GIN index holds the dates (migration
+        # 0006), so its bitmap intersects them, and a walked row is dated before its text.
+        dates, date_params = _date_range_sql(published)
+        tsquery = to_tsquery(_engine_groups(groups, filters))
+        rank_query = to_rank_tsquery(list(groups))  # words only, OR-ed (see there)
         match = f'"library_document"."search_vector" @@ to_tsquery(\'simple\', %s) {where}'
-        # Normalisation 2 divides by the document's length, as bm25 does in part: without
-        # it the longest texts win (top 20 shared with SQLite's bm25: 4% -> 32% on the
-        # benchmark corpus).
+        # Normalisation 2 divides the words' frequencies by the document's length, as bm25
+        # does in part: without it the longest texts win (top 20 shared with SQLite's
+        # bm25: 4% -> 32% on the benchmark corpus).
         rank = 'ts_rank("library_document"."search_vector", to_tsquery(\'simple\', %s), 2)'
         # The planner assumes words and filters are independent, so a single plan is often
         # the wrong one. Instead: walk the newest rows (cheap when matches are common, and a
@@ -197,10 +222,10 @@ class PostgresBackend:
                     f'SELECT "library_document"."id", {rank}, {_FACET_COLUMNS} '  # noqa: S608
                     "FROM (SELECT * "
                     f'FROM "library_document" WHERE "id" >= %s {below.replace("WHERE", "AND")}'
-                    f'OFFSET 0) AS "library_document" WHERE {match} '
+                    f'{dates} OFFSET 0) AS "library_document" WHERE {match} '
                     'ORDER BY "library_document"."id" DESC LIMIT %s',
-                    [rank_query, lowest, *([] if upper is None else [upper]), tsquery, *params]
-                    + [size - len(rows)],
+                    [rank_query, lowest, *([] if upper is None else [upper]), *date_params]
+                    + [tsquery, *params, size - len(rows)],
                 )
                 rows += cursor.fetchall()
                 walked += span
@@ -219,16 +244,30 @@ class PostgresBackend:
             cursor.execute(
                 'WITH w AS MATERIALIZED (SELECT "library_document"."id" '  # noqa: S608
                 'FROM (SELECT * FROM "library_document" WHERE "id" < %s AND "search_vector" '
-                "@@ to_tsquery('simple', %s) OFFSET 0) AS \"library_document\" "
+                f"@@ to_tsquery('simple', %s) {dates} OFFSET 0) AS \"library_document\" "
                 f'WHERE TRUE {where} ORDER BY "library_document"."id" DESC LIMIT %s) '
                 f"SELECT w.id, {rank}, {_FACET_COLUMNS} FROM w "
                 'JOIN "library_document" ON "library_document"."id" = w.id '
                 "ORDER BY w.id DESC",
-                [upper, tsquery, *params, size - len(rows), rank_query],
+                [upper, tsquery, *date_params, *params, size - len(rows), rank_query],
             )
             rows += cursor.fetchall()
             cursor.execute("RESET enable_indexscan; RESET enable_seqscan")
         return [Hit(int(i), float(s), *facts) for i, s, *facts in rows]
+
+
+#: The publication date as the PostgreSQL GIN index holds it (migration 0006).
+PUBLISHED_DAYS = "(\"published\" - DATE '1970-01-01')"
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _date_range_sql(published: DateRange) -> tuple[str, list[Any]]:
+    """``AND``-conditions on :data:`PUBLISHED_DAYS` for a date range, and their params."""
+    start, end = published
+    sql = (f"AND {PUBLISHED_DAYS} >= %s " if start else "") + (
+        f"AND {PUBLISHED_DAYS} <= %s " if end else ""
+    )
+    return sql, [(d - _EPOCH).days for d in published if d]
 
 
 def get_backend() -> SearchBackend:

@@ -336,6 +336,7 @@ def search(
             filtered_documents(user, params, tags=False),
             RESULT_WINDOW + 1,
             filters=filter_groups(user, params),
+            published=(params.date_from, params.date_to),
         )
         capped = len(window) > RESULT_WINDOW
         window = window[:RESULT_WINDOW]

@@ -250,6 +250,7 @@ def test_the_window_holds_the_newest_matches_whichever_way_the_engine_finds_them
         (alice, "forum", {"language": "en"}),
         (dave, "Kazakhstan", {"type": "news"}),
         (dave, "dialogue", {"date_from": dt.date(2000, 1, 1)}),
+        (alice, "Kazakhstan", {"date_from": dt.date(2000, 1, 1), "date_to": dt.date(2099, 1, 1)}),
     ):
         search = SearchParams(q=q, **params)
         newest = list(
@@ -262,8 +263,41 @@ def test_the_window_holds_the_newest_matches_whichever_way_the_engine_finds_them
             selectors.filtered_documents(user, search, tags=False),
             size,
             filters=selectors.filter_groups(user, search),
+            published=(search.date_from, search.date_to),
         )
         assert [hit.id for hit in window] == newest, (connection.vendor, q, size)
+
+
+def test_a_text_query_with_a_date_range_keeps_exactly_the_dated_matches(corpus, world):
+    """PostgreSQL intersects the dates inside its GIN index (migration 0006): the page must
+    hold what the SQL date filter keeps, at both ends of the range."""
+    alice = world["users"]["alice"]
+    matches = selectors.matching_documents(alice, SearchParams(q="Kazakhstan"))
+    days = sorted({d for d in matches.values_list("published", flat=True) if d})
+    assert len(days) >= 3
+    start, end = days[1], days[-2]
+    expected = set(
+        matches.filter(published__gte=start, published__lte=end).values_list("pk", flat=True)
+    )
+    page = selectors.search(
+        alice, SearchParams(q="Kazakhstan", date_from=start, date_to=end), limit=1000
+    )
+    assert {hit.document.pk for hit in page.hits} == expected
+    assert 0 < len(expected) < matches.count()
+
+
+def test_relevance_puts_the_text_that_uses_the_words_most_first(world, ingest):
+    """Both engines sum the words' frequencies over the text's length (PostgreSQL ranks
+    with an OR query, see text.stem.to_rank_tsquery)."""
+    alice = world["users"]["alice"]
+    filler = "The council met on Monday and the ministers agreed on a short statement. "
+    dense, sparse = ingest(
+        "dense.txt",
+        "Water wells for every village: new water wells, deeper water wells. " + filler * 2,
+    ) + ingest("sparse.txt", "A note on water and on wells for farmers. " + filler * 3)
+    page = selectors.search(alice, SearchParams(q="water wells"), limit=10)
+    assert [h.document.pk for h in page.hits][:2] == [dense.pk, sparse.pk]
+    assert page.hits[0].score > page.hits[1].score
 
 
 def test_a_stem_of_one_language_does_not_match_other_languages_words(world, ingest):

@@ -12,6 +12,7 @@ from middleground.library.text import (
     search_terms,
     snippet,
     to_fts5_query,
+    to_rank_tsquery,
     to_tsquery,
 )
 
@@ -89,6 +90,14 @@ def test_tsquery_expression_for_postgresql() -> None:
     expr = to_tsquery(groups)
     assert expr.startswith("('қазақстанның' | 'қазақстан':*")
     assert " & ('water' | " in expr
+
+
+def test_rank_query_ors_every_word_but_those_of_one_language_only() -> None:
+    groups = query_terms("forum Қазақстанның")
+    expr = to_rank_tsquery(groups)
+    # "for" is the Turkish stem of "forum": in other texts it is the English word.
+    assert expr.split(" | ") == ["'forum'", "'қазақстанның'", "'қазақстан':*"]
+    assert to_rank_tsquery([(QueryTerm("o'neill"),)]) == "'o''neill'"
 
 
 def test_snippet_cuts_the_original_text_and_marks_hits() -> None:

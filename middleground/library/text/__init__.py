@@ -41,6 +41,7 @@ from .stem import (
     search_terms,
     snippet,
     to_fts5_query,
+    to_rank_tsquery,
     to_tsquery,
 )
 from .tagging import Entity, FocusLexicon, Tag, Tagger, load_country_names, load_focus_lexicon
@@ -83,5 +84,6 @@ __all__ = [
     "snippet",
     "split_listing",
     "to_fts5_query",
+    "to_rank_tsquery",
     "to_tsquery",
 ]

@@ -30,6 +30,7 @@ __all__ = [
     "search_terms",
     "query_terms",
     "to_fts5_query",
+    "to_rank_tsquery",
     "to_tsquery",
     "snippet",
     "SNOWBALL_LANGUAGES",
@@ -174,6 +175,19 @@ def to_tsquery(groups: list[tuple[QueryTerm, ...]]) -> str:
         return f"({quoted} & '{token('lang', t.language)}')" if t.language else quoted
 
     return " & ".join("(" + " | ".join(term(t) for t in g) + ")" for g in groups)
+
+
+def to_rank_tsquery(groups: list[tuple[QueryTerm, ...]]) -> str:
+    """Every word of the groups OR-ed, for ``ts_rank``: ``a | b:* | c``.
+
+    Over an OR query ``ts_rank`` sums each word's frequency, as bm25 sums its terms; over
+    an AND query it weighs the distance of every pair of their positions instead, at
+    40 us a document against 6. The documents ranked already match the AND query.
+    Alternatives limited to one language are left out: in other languages' documents the
+    same letters are another word (the Turkish stem of "solar" is "so").
+    """
+    words = {(t.text, t.prefix): None for g in groups for t in g if not t.language}
+    return " | ".join("'" + w.replace("'", "''") + "'" + (":*" if p else "") for w, p in words)
 
 
 @dataclass(frozen=True, slots=True)
