@@ -268,6 +268,59 @@ def test_the_window_holds_the_newest_matches_whichever_way_the_engine_finds_them
         assert [hit.id for hit in window] == newest, (connection.vendor, q, size)
 
 
+def _restart_document_ids(at: int) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('library_document', 'id'), %s)", [at - 1]
+            )
+        else:
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = %s WHERE name = 'library_document'", [at - 1]
+            )
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 6, 10, 16])
+def test_the_window_is_the_same_when_found_through_the_id_buckets(
+    world, registry, ingest, monkeypatch, size
+):
+    """Documents far apart in id, and a PostgreSQL walk told to give up at once: the index
+    is asked for the newest id buckets first (migration 0007), then for the older rows.
+    By the sizes: no match walked (all rows at once), buckets enough, buckets too few
+    (size 10: the walk's rate points at an empty stretch), everything walked."""
+    from middleground.library.search import ID_BUCKET, PostgresBackend, get_backend, token
+
+    monkeypatch.setattr(PostgresBackend, "bitmap_rows", 0)
+    monkeypatch.setattr(PostgresBackend, "bitmap_row_share", 0.0)
+    alice = world["users"]["alice"]
+    texts = ["Water security in Central Asia.", "A forum on water and trust.", "Trade news."]
+    for at in (3 * ID_BUCKET + 5, 7 * ID_BUCKET + 11, 11 * ID_BUCKET + 3):
+        _restart_document_ids(at)
+        for i, text in enumerate(texts * 2):
+            ingest(f"{at}-{i}.txt", f"{text} Note {at} {i}.")
+    search = SearchParams(q="water")
+    newest = list(
+        selectors.matching_documents(alice, search).order_by("-pk").values_list("pk", flat=True)
+    )
+    assert len(newest) == 12 and newest[-1] < 4 * ID_BUCKET < 11 * ID_BUCKET < newest[0]
+    window = get_backend().window(
+        query_terms("water"),
+        selectors.filtered_documents(alice, search, tags=False),
+        size,
+        filters=selectors.filter_groups(alice, search),
+    )
+    assert [hit.id for hit in window] == newest[:size]
+    if connection.vendor == "postgresql":  # each vector holds its id's bucket
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM library_document WHERE NOT search_vector @@ "
+                "to_tsquery('simple', 'zzbucket' || (id / %s)::text)",
+                [ID_BUCKET],
+            )
+            assert cursor.fetchone()[0] == 0
+        assert token("bucket", 7) == "zzbucket7"
+
+
 def test_a_text_query_with_a_date_range_keeps_exactly_the_dated_matches(corpus, world):
     """PostgreSQL intersects the dates inside its GIN index (migration 0006): the page must
     hold what the SQL date filter keeps, at both ends of the range."""
