@@ -208,7 +208,7 @@ class PostgresBackend:
         # measure of how common they are); walk on while that looks cheaper than the GIN
         # index, whose bitmap reads no text but yields every older match to sort. Ranks are
         # computed for the window's rows only.
-        rows: list[tuple[Any, ...]] = []
+        rows: list[tuple[Any, ...]] = []  # psycopg gives ids as int, ranks as float
         upper: int | None = None  # rows below this id are not looked at yet
         walked, span = 0, min(size + size // 4, self.first_rows)
         with transaction.atomic(), connection.cursor() as cursor:
@@ -233,7 +233,7 @@ class PostgresBackend:
                 rows += cursor.fetchall()
                 walked += span
                 if len(rows) >= size or lowest == 0:
-                    return [Hit(int(i), float(s), *facts) for i, s, *facts in rows]
+                    return list(map(Hit._make, rows))
                 upper = lowest
                 rate = len(rows) / walked
                 span = int((size - len(rows)) / rate * 1.2) + 1 if rate else 0
@@ -259,6 +259,7 @@ class PostgresBackend:
                 )
                 return cursor.fetchall()
 
+            assert upper is not None  # the first pass set it
             # The rest should lie in the id buckets below ``upper`` that hold half as many
             # rows again as the walk's rate says: with those buckets the index yields their
             # rows only (migration 0007). If they hold too few, every older match follows.
@@ -273,7 +274,7 @@ class PostgresBackend:
             if len(rows) < size:
                 rows += bitmap(tsquery, upper, size - len(rows))
             cursor.execute("RESET enable_indexscan; RESET enable_seqscan")
-        return [Hit(int(i), float(s), *facts) for i, s, *facts in rows]
+        return list(map(Hit._make, rows))
 
 
 #: Documents per id bucket in the PostgreSQL tsvector (migration 0007 holds the number).
