@@ -18,7 +18,7 @@ from itertools import chain
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -206,9 +206,13 @@ def filter_groups(user, params: SearchParams) -> list[tuple[QueryTerm, ...]]:
     if params.country:
         groups.append(filter_group(TagKind.COUNTRY, [params.country]))
     if params.regional_group:
-        codes = Country.objects.filter(regional_group=params.regional_group).values_list(
-            "code", flat=True
-        )
+        # Only the group's countries that some document is tagged with: the others' tokens
+        # match nothing, yet the engine checks them for every row (AFRICAN: 54 countries,
+        # 2.4 us a row on PostgreSQL; the 3 in the benchmark corpus: 0.4 us).
+        tagged = DocumentTag.objects.filter(kind=TagKind.COUNTRY, key=OuterRef("code"))
+        codes = Country.objects.filter(
+            Exists(tagged), regional_group=params.regional_group
+        ).values_list("code", flat=True)
         groups.append(filter_group(TagKind.COUNTRY, list(codes) or ["none"]))
     for kind, value in (
         (TagKind.INSTITUTION, params.institution),
