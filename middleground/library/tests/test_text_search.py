@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from middleground.library.text import (
     QueryTerm,
@@ -140,3 +142,39 @@ def test_a_stem_only_another_language_makes_is_limited_to_that_language():
     turkish = [p.text for p in snippet(text, "forum", language="tr").pieces if p.match]
     assert english == ["forum"]
     assert turkish == ["forum", "for"]
+
+
+FILLER = ["the", "a", "council", "met", "on", "Monday", "and", "agreed", "for", "report"]
+#: Query words are rare among the filler, so that windows slide and compete.
+VOCABULARY = FILLER * 8 + ["water", "Water", "wells", "security", "forum", "farmers", "plan"]
+
+
+def _snippet_by_full_scan(text: str, query: str, width: int) -> tuple[int, int]:
+    """The rule in plain steps: every hit of the text, then the first hit whose window
+    holds the most distinct query words (what the early stop must not change)."""
+    from middleground.library.text._morph import _TOKEN_RE
+    from middleground.library.text.stem import _best_window, _snippet_bounds, _token_matches
+
+    groups = query_terms(query)
+    hits = [
+        (m.start(), m.end(), g)
+        for m in _TOKEN_RE.finditer(text)
+        if (g := _token_matches(m.group().lower(), groups)) is not None
+    ]
+    return _snippet_bounds(text, hits[_best_window(hits, width)][0], width)
+
+
+@given(
+    words=st.lists(st.sampled_from(VOCABULARY), min_size=150, max_size=400),
+    query=st.sampled_from(["water wells", "water security forum", "farmers", "plan council"]),
+    width=st.integers(min_value=20, max_value=300),
+)
+@settings(max_examples=300, deadline=None)
+def test_snippet_reads_only_up_to_its_end_but_cuts_what_a_full_scan_cuts(words, query, width):
+    text = " ".join(words)
+    cut = snippet(text, query, width=width)
+    if not any(p.match for p in cut.pieces):
+        return  # no hit: the opening, checked elsewhere
+    start, end = _snippet_by_full_scan(text, query, width)
+    assert cut.text == text[start:end]
+    assert cut.starts_mid_text == (start > 0) and cut.ends_mid_text == (end < len(text))

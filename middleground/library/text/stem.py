@@ -16,6 +16,7 @@ neither engine needs a language-aware configuration, and results agree across ba
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -255,19 +256,56 @@ def snippet(
     # each distinct word is matched once per query.
     seen = _word_groups(groups, language)
     hits: list[tuple[int, int, int]] = []  # (start, end, group) of each hit, in text order
+    # The snippet starts at the first hit whose window (hits within ``width`` of it) holds
+    # the most distinct query words. Once a window holds them all, no later one can win:
+    # the text is read only up to that snippet's end (a page of common words reads a few
+    # hundred characters of each text instead of thousands).
+    first, covered, best_i, stop = 0, Counter[int](), -1, len(original_text)
     for m in _TOKEN_RE.finditer(original_text):
+        if m.start() >= stop:
+            break
         word = m.group()
         g = seen.get(word)
         if g is None:
             found = _token_matches(word.lower(), list(groups), language)
             g = seen[word] = _NO_MATCH if found is None else found
-        if g != _NO_MATCH:
-            hits.append((m.start(), m.end(), g))
+        if g == _NO_MATCH:
+            continue
+        hits.append((m.start(), m.end(), g))
+        if best_i < 0:
+            covered[g] += 1
+            while hits[-1][1] - hits[first][0] > width:
+                gone = hits[first][2]
+                covered[gone] -= 1
+                if not covered[gone]:
+                    del covered[gone]
+                first += 1
+            if len(covered) == len(groups):
+                best_i = first
+                stop = _snippet_bounds(original_text, hits[best_i][0], width)[1]
     if not hits:
         end = _cut_end(original_text, min(len(original_text), width))
         return Snippet((SnippetPiece(original_text[:end], False),), False, end < len(original_text))
-    # Window start at the hit that covers the most distinct query words within `width`:
-    # the hits covered from hit i are hits[i:j] (ends grow with i), counted as i and j move.
+    if best_i < 0:
+        best_i = _best_window(hits, width)
+    start, end = _snippet_bounds(original_text, hits[best_i][0], width)
+    pieces: list[SnippetPiece] = []
+    pos = start
+    for hit_start, hit_end, _g in hits:
+        if hit_start < start or hit_end > end:
+            continue
+        if hit_start > pos:
+            pieces.append(SnippetPiece(original_text[pos:hit_start], False))
+        pieces.append(SnippetPiece(original_text[hit_start:hit_end], True))
+        pos = hit_end
+    if pos < end:
+        pieces.append(SnippetPiece(original_text[pos:end], False))
+    return Snippet(tuple(pieces), start > 0, end < len(original_text))
+
+
+def _best_window(hits: list[tuple[int, int, int]], width: int) -> int:
+    """The first hit whose window (the hits within ``width`` of it) holds the most distinct
+    query words: the hits covered from hit i are hits[i:j] (ends grow with i)."""
     best_i, best_score = 0, -1
     covered: dict[int, int] = {}
     j = 0
@@ -284,21 +322,13 @@ def snippet(
         score = len(covered) * 1000 - i
         if score > best_score:
             best_i, best_score = i, score
-    start = max(0, hits[best_i][0] - width // 4)
-    start = _cut_start(original_text, start)
-    end = _cut_end(original_text, min(len(original_text), start + width))
-    pieces: list[SnippetPiece] = []
-    pos = start
-    for hit_start, hit_end, _g in hits:
-        if hit_start < start or hit_end > end:
-            continue
-        if hit_start > pos:
-            pieces.append(SnippetPiece(original_text[pos:hit_start], False))
-        pieces.append(SnippetPiece(original_text[hit_start:hit_end], True))
-        pos = hit_end
-    if pos < end:
-        pieces.append(SnippetPiece(original_text[pos:end], False))
-    return Snippet(tuple(pieces), start > 0, end < len(original_text))
+    return best_i
+
+
+def _snippet_bounds(text: str, hit_start: int, width: int) -> tuple[int, int]:
+    """The snippet around a window's first hit: a quarter of the width before it."""
+    start = _cut_start(text, max(0, hit_start - width // 4))
+    return start, _cut_end(text, min(len(text), start + width))
 
 
 def _cut_start(text: str, pos: int) -> int:
