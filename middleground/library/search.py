@@ -211,7 +211,7 @@ class PostgresBackend:
         rows: list[tuple[Any, ...]] = []  # psycopg gives ids as int, ranks as float
         upper: int | None = None  # rows below this id are not looked at yet
         walked, span = 0, min(size + size // 4, self.first_rows)
-        with transaction.atomic(), connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             for _ in range(self.walks):
                 below = "" if upper is None else 'WHERE "id" < %s '
                 cursor.execute(
@@ -239,9 +239,6 @@ class PostgresBackend:
                 span = int((size - len(rows)) / rate * 1.2) + 1 if rate else 0
                 if not span or span > self.bitmap_rows + self.bitmap_row_share * rate * lowest:
                     break
-            # Only the bitmap plan (the planner would walk again, or scan the table). In
-            # an outer transaction SET LOCAL outlives this block, hence the RESET.
-            cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
 
             def bitmap(matching: str, below: int, limit: int) -> list[tuple[Any, ...]]:
                 # The fence (OFFSET 0) keeps the other filters out of the scan: the planner
@@ -267,13 +264,19 @@ class PostgresBackend:
             start -= start % ID_BUCKET
             # A few buckets only: GIN skips through the other words by the rarest entry, and
             # a bucket is rarer than any filter token, however many buckets there are.
-            if start and upper - start <= self.max_buckets * ID_BUCKET:
-                newest = filter_group("bucket", range(start // ID_BUCKET, upper // ID_BUCKET + 1))
-                rows += bitmap(f"{tsquery} & {to_tsquery([newest])}", upper, size - len(rows))
-                upper = start
-            if len(rows) < size:
-                rows += bitmap(tsquery, upper, size - len(rows))
-            cursor.execute("RESET enable_indexscan; RESET enable_seqscan")
+            nested = connection.in_atomic_block
+            with transaction.atomic():
+                # Only the bitmap plan (the planner would walk again, or scan the table).
+                cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
+                if start and upper - start <= self.max_buckets * ID_BUCKET:
+                    newest = range(start // ID_BUCKET, upper // ID_BUCKET + 1)
+                    newest_rows = to_tsquery([filter_group("bucket", newest)])
+                    rows += bitmap(f"{tsquery} & {newest_rows}", upper, size - len(rows))
+                    upper = start
+                if len(rows) < size:
+                    rows += bitmap(tsquery, upper, size - len(rows))
+                if nested:  # SET LOCAL lasts until the outer transaction ends
+                    cursor.execute("RESET enable_indexscan; RESET enable_seqscan")
         return list(map(Hit._make, rows))
 
 

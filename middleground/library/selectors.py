@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from itertools import chain
+from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -360,7 +361,8 @@ def search(
                 )
             ]
         else:
-            ordered = [hit.id for hit in sorted(window, key=lambda h: (-h.score, -h.id))]
+            # The window is newest first, and sorting keeps that order among equal scores.
+            ordered = [hit.id for hit in sorted(window, key=attrgetter("score"), reverse=True)]
         page_ids = ordered[offset : offset + limit]
         by_id = Document.objects.in_bulk(page_ids)
         docs = [by_id[i] for i in page_ids if i in by_id]

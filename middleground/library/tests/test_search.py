@@ -312,6 +312,8 @@ def test_the_window_is_the_same_when_found_through_the_id_buckets(
     assert [hit.id for hit in window] == newest[:size]
     if connection.vendor == "postgresql":  # each vector holds its id's bucket
         with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_indexscan")  # the bitmap's SET LOCAL, undone
+            assert cursor.fetchone()[0] == "on"
             cursor.execute(
                 "SELECT count(*) FROM library_document WHERE NOT search_vector @@ "
                 "to_tsquery('simple', 'zzbucket' || (id / %s)::text)",
