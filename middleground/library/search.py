@@ -240,19 +240,26 @@ class PostgresBackend:
                 if not span or span > self.bitmap_rows + self.bitmap_row_share * rate * lowest:
                     break
 
-            def bitmap(matching: str, below: int, limit: int) -> list[tuple[Any, ...]]:
+            def bitmap(below: int, limit: int, buckets: str = "") -> list[tuple[Any, ...]]:
                 # The fence (OFFSET 0) keeps the other filters out of the scan: the planner
                 # would otherwise pick, say, the date index and read every tsvector.
+                # ``buckets`` is a tsquery as it is (to_tsquery would lowercase it).
+                matching = (
+                    "(to_tsquery('simple', %s) && %s::tsquery)"
+                    if buckets
+                    else ("to_tsquery('simple', %s)")
+                )
                 cursor.execute(
                     'WITH w AS MATERIALIZED (SELECT "library_document"."id" '  # noqa: S608
                     'FROM (SELECT * FROM "library_document" WHERE "id" < %s AND '
-                    f"\"search_vector\" @@ to_tsquery('simple', %s) {dates} OFFSET 0) "
+                    f'"search_vector" @@ {matching} {dates} OFFSET 0) '
                     f'AS "library_document" WHERE TRUE {where} '
                     'ORDER BY "library_document"."id" DESC LIMIT %s) '
                     f"SELECT w.id, {rank}, {_FACET_COLUMNS} FROM w "
                     'JOIN "library_document" ON "library_document"."id" = w.id '
                     "ORDER BY w.id DESC",
-                    [below, matching, *date_params, *params, limit, rank_query],
+                    [below, tsquery, *([buckets] if buckets else []), *date_params, *params]
+                    + [limit, rank_query],
                 )
                 return cursor.fetchall()
 
@@ -270,11 +277,10 @@ class PostgresBackend:
                 cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
                 if start and upper - start <= self.max_buckets * ID_BUCKET:
                     newest = range(start // ID_BUCKET, upper // ID_BUCKET + 1)
-                    newest_rows = to_tsquery([filter_group("bucket", newest)])
-                    rows += bitmap(f"{tsquery} & {newest_rows}", upper, size - len(rows))
+                    rows += bitmap(upper, size - len(rows), bucket_tsquery(newest))
                     upper = start
                 if len(rows) < size:
-                    rows += bitmap(tsquery, upper, size - len(rows))
+                    rows += bitmap(upper, size - len(rows))
                 if nested:  # SET LOCAL lasts until the outer transaction ends
                     cursor.execute("RESET enable_indexscan; RESET enable_seqscan")
         return list(map(Hit._make, rows))
@@ -282,6 +288,13 @@ class PostgresBackend:
 
 #: Documents per id bucket in the PostgreSQL tsvector (migration 0007 holds the number).
 ID_BUCKET = 2048
+
+
+def bucket_tsquery(buckets: Iterable[int]) -> str:
+    """A tsquery for any of these id buckets' lexemes (upper case: see migration 0007)."""
+    return " | ".join(f"'ZZBUCKET{b}'" for b in buckets)
+
+
 #: The publication date as the PostgreSQL GIN index holds it (migration 0006).
 PUBLISHED_DAYS = "(\"published\" - DATE '1970-01-01')"
 _EPOCH = dt.date(1970, 1, 1)

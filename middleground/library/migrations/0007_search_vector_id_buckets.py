@@ -1,4 +1,4 @@
-"""PostgreSQL: each tsvector also holds the bucket of its document's id (``zzbucketN``).
+"""PostgreSQL: each tsvector also holds the bucket of its document's id (``ZZBUCKETN``).
 
 The search window wants the newest matches. The GIN bitmap of common words yields every
 match, each visited in the heap before the newest are kept (a microsecond a match, 12-25
@@ -7,6 +7,9 @@ words the index itself keeps to those rows. The size of a bucket,
 :data:`search.ID_BUCKET`, is written in the expression below. A no-op on SQLite, whose FTS5
 index reads matches newest first and stops.
 
+The lexeme is upper case, which no query word can produce (``to_tsquery`` lowercases
+its words), so both engines still return the same matches for the same query.
+
 The generated column is dropped and added again (PostgreSQL 15 cannot change its
 expression), which rewrites the table once and rebuilds the GIN index.
 """
@@ -14,7 +17,7 @@ expression), which rewrites the table once and rebuilds the GIN index.
 from django.db import migrations
 
 VECTOR = "to_tsvector('simple'::regconfig, search_text)"
-BUCKET = "array_to_tsvector(ARRAY['zzbucket' || (id / 2048)::text])"
+BUCKET = "array_to_tsvector(ARRAY['ZZBUCKET' || (id / 2048)::text])"
 INDEX = (
     "CREATE INDEX library_document_search_gin ON library_document "
     "USING gin (search_vector, (published - DATE '1970-01-01'))"
