@@ -38,6 +38,8 @@ def test_it_uploads_a_file_finds_it_with_a_filter_and_opens_it(registry, browser
     page.locator("#id_q").fill("transboundary river")
     page.get_by_label("Country mentioned").select_option("UZ")
     page.get_by_role("button", name="Filter").click()
+    # The unfiltered list also links the brief: wait for the search's own response.
+    page.wait_for_url(re.compile(r"[?&]country=UZ"))
     results = page.locator("#results")
     link = results.get_by_role("link", name="Transboundary water brief")
     link.wait_for()
