@@ -244,11 +244,9 @@ class PostgresBackend:
                 # The fence (OFFSET 0) keeps the other filters out of the scan: the planner
                 # would otherwise pick, say, the date index and read every tsvector.
                 # ``buckets`` is a tsquery as it is (to_tsquery would lowercase it).
-                matching = (
-                    "(to_tsquery('simple', %s) && %s::tsquery)"
-                    if buckets
-                    else ("to_tsquery('simple', %s)")
-                )
+                matching = "to_tsquery('simple', %s)"
+                if buckets:
+                    matching = f"({matching} && %s::tsquery)"
                 cursor.execute(
                     'WITH w AS MATERIALIZED (SELECT "library_document"."id" '  # noqa: S608
                     'FROM (SELECT * FROM "library_document" WHERE "id" < %s AND '
@@ -269,12 +267,12 @@ class PostgresBackend:
             # rows only (migration 0007). If they hold too few, every older match follows.
             start = max(0, upper - int((size - len(rows)) / rate * 1.5)) if rate else 0
             start -= start % ID_BUCKET
-            # A few buckets only: GIN skips through the other words by the rarest entry, and
-            # a bucket is rarer than any filter token, however many buckets there are.
             nested = connection.in_atomic_block
             with transaction.atomic():
                 # Only the bitmap plan (the planner would walk again, or scan the table).
                 cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
+                # A few buckets only: GIN skips through the other words by the rarest entries,
+                # and a bucket is rarer than any filter token, however many buckets there are.
                 if start and upper - start <= self.max_buckets * ID_BUCKET:
                     newest = range(start // ID_BUCKET, upper // ID_BUCKET + 1)
                     rows += bitmap(upper, size - len(rows), bucket_tsquery(newest))
