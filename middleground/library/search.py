@@ -9,8 +9,10 @@ one alternative of every group), so both engines only compare lowercased tokens:
   without diacritic folding, ``rowid`` = document id; written by :func:`index_documents`
   (called by the ingestion service, not by signals); ranked with ``bm25``.
 * PostgreSQL: a generated column ``library_document.search_vector`` =
-  ``to_tsvector('simple', search_text)`` with a GIN index; ranked with ``ts_rank`` over the
-  document's length (word frequencies: ``ts_rank_cd``'s cover density cost 25-50 us a
+  ``to_tsvector('simple', search_text)`` plus the upper-case lexeme of the document's id
+  bucket (migration 0007, :data:`ID_BUCKET`), with a GIN index that also holds the
+  publication date (migration 0006, :data:`PUBLISHED_DAYS`); ranked with ``ts_rank`` over
+  the document's length (word frequencies: ``ts_rank_cd``'s cover density cost 25-50 us a
   document, ``ts_rank`` next to nothing once the vector is read).
 
 Both are created by migration ``0002_search_index`` on their own database only.
