@@ -174,16 +174,12 @@ class PostgresBackend:
             [to_tsquery(list(groups))],
         )
 
-    #: Costs in rows walked (newest first, each text read and checked): the GIN index's
-    #: bitmap costs about this much, and then a fifth of a walked row per match it yields.
-    bitmap_rows = 1000
-    bitmap_row_share = 0.2
-    #: The first pass walks this many rows (at most), enough to measure how common the
-    #: matches are; at most ``walks`` passes before the GIN index finds the rest.
-    first_rows = 300
-    walks = 4
-    #: The bitmap asks for the newest id buckets first if the rest fits in this many.
-    max_buckets = 8
+    #: The newest id buckets are asked for as long as the rest of the window should lie in
+    #: at most this many; beyond, all older matches at once. GIN skips through the other
+    #: words by the rarest entries, which a few buckets are; past about 24 the buckets'
+    #: postings outnumber a rare filter token's (benchmark p95: 8 buckets 31 ms, 16 28 ms,
+    #: 48 37 ms).
+    max_buckets = 16
 
     def window(
         self,
@@ -194,93 +190,63 @@ class PostgresBackend:
         published: DateRange = (None, None),
     ) -> list[Hit]:
         where, params = _where_of(candidates)
-        # The date range inside the bitmap scan as well: the GIN index holds the dates
-        # (migration 0006), so its bitmap intersects them. Not in the walk, where the
-        # planner would then intersect the newest rows with the index's dates (10 ms).
-        dates, date_params = _date_range_sql(published)
         tsquery = to_tsquery(_engine_groups(groups, filters))
         rank_query = to_rank_tsquery(list(groups))  # words only, OR-ed (see there)
-        match = f'"library_document"."search_vector" @@ to_tsquery(\'simple\', %s) {where}'
         # Normalisation 2 divides the words' frequencies by the document's length, as bm25
         # does in part: without it the longest texts win (top 20 shared with SQLite's
         # bm25: 4% -> 32% on the benchmark corpus).
-        rank = 'ts_rank("library_document"."search_vector", to_tsquery(\'simple\', %s), 2)'
+        rank = "ts_rank(\"search_vector\", to_tsquery('simple', %s), 2)"
         # The planner assumes words and filters are independent, so a single plan is often
-        # the wrong one. Instead: walk the newest rows (cheap when matches are common, and a
-        # measure of how common they are); walk on while that looks cheaper than the GIN
-        # index, whose bitmap reads no text but yields every older match to sort. Ranks are
-        # computed for the window's rows only.
+        # the wrong one. Instead the GIN index, whose bitmap reads no text, is asked for
+        # the newest id buckets first (migration 0007): a measure of how common the matches
+        # are, which sizes the next buckets. Only the window's rows are ranked and their
+        # vectors read (a walk of the newest rows read every vector: 3.6 us a row).
         rows: list[tuple[Any, ...]] = []  # psycopg gives ids as int, ranks as float
-        upper: int | None = None  # rows below this id are not looked at yet
-        walked, span = 0, min(size + size // 4, self.first_rows)
         with connection.cursor() as cursor:
-            for _ in range(self.walks):
-                below = "" if upper is None else 'WHERE "id" < %s '
-                cursor.execute(
-                    f'SELECT "id" FROM "library_document" {below}'  # noqa: S608
-                    'ORDER BY "id" DESC OFFSET %s LIMIT 1',
-                    [*([] if upper is None else [upper]), span - 1],
-                )
-                edge = cursor.fetchone()
-                lowest = int(edge[0]) if edge else 0
-                cursor.execute(
-                    f'SELECT "library_document"."id", {rank}, {_FACET_COLUMNS} '  # noqa: S608
-                    "FROM (SELECT * "
-                    f'FROM "library_document" WHERE "id" >= %s {below.replace("WHERE", "AND")}'
-                    f'OFFSET 0) AS "library_document" WHERE {match} '
-                    'ORDER BY "library_document"."id" DESC LIMIT %s',
-                    [rank_query, lowest, *([] if upper is None else [upper]), tsquery, *params]
-                    + [size - len(rows)],
-                )
-                rows += cursor.fetchall()
-                walked += span
-                if len(rows) >= size or lowest == 0:
-                    return list(map(Hit._make, rows))
-                upper = lowest
-                rate = len(rows) / walked
-                span = int((size - len(rows)) / rate * 1.2) + 1 if rate else 0
-                if not span or span > self.bitmap_rows + self.bitmap_row_share * rate * lowest:
-                    break
 
-            def bitmap(below: int, limit: int, buckets: str = "") -> list[tuple[Any, ...]]:
+            def matches(below: int, limit: int, buckets: range | None = None) -> list[Any]:
                 # The fence (OFFSET 0) keeps the other filters out of the scan: the planner
-                # would otherwise pick, say, the date index and read every tsvector.
-                # ``buckets`` is a tsquery as it is (to_tsquery would lowercase it).
-                matching = "to_tsquery('simple', %s)"
-                if buckets:
-                    matching = f"({matching} && %s::tsquery)"
+                # would otherwise pick, say, the date index and read every tsvector. The
+                # dates go into the index only without buckets: with them, collecting a
+                # range of days from the index costs more than it removes.
+                if buckets is None:
+                    matching, dates, extra = "to_tsquery('simple', %s)", *_date_range_sql(published)
+                else:  # the buckets' tsquery as it is: to_tsquery would lowercase it
+                    matching, dates = "(to_tsquery('simple', %s) && %s::tsquery)", ""
+                    extra = [bucket_tsquery(buckets)]
                 cursor.execute(
-                    'WITH w AS MATERIALIZED (SELECT "library_document"."id" '  # noqa: S608
-                    'FROM (SELECT * FROM "library_document" WHERE "id" < %s AND '
+                    f'SELECT "id", {rank}, {_FACET_COLUMNS} FROM "library_document" '  # noqa: S608
+                    'WHERE "id" = ANY(ARRAY(SELECT "library_document"."id" FROM '
+                    '(SELECT * FROM "library_document" WHERE "id" < %s AND '
                     f'"search_vector" @@ {matching} {dates} OFFSET 0) '
                     f'AS "library_document" WHERE TRUE {where} '
-                    'ORDER BY "library_document"."id" DESC LIMIT %s) '
-                    f"SELECT w.id, {rank}, {_FACET_COLUMNS} FROM w "
-                    'JOIN "library_document" ON "library_document"."id" = w.id '
-                    "ORDER BY w.id DESC",
-                    [below, tsquery, *([buckets] if buckets else []), *date_params, *params]
-                    + [limit, rank_query],
+                    'ORDER BY "library_document"."id" DESC LIMIT %s)) ORDER BY "id" DESC',
+                    [rank_query, below, tsquery, *extra, *params, limit],
                 )
                 return cursor.fetchall()
 
-            assert upper is not None  # the first pass set it
-            # The rest should lie in the id buckets below ``upper`` that hold half as many
-            # rows again as the walk's rate says: with those buckets the index yields their
-            # rows only (migration 0007). If they hold too few, every older match follows.
-            start = max(0, upper - int((size - len(rows)) / rate * 1.5)) if rate else 0
-            start -= start % ID_BUCKET
+            cursor.execute('SELECT max("id") FROM "library_document"')
+            top = cursor.fetchone()[0]
+            if top is None:
+                return []
+            upper, looked, span = top + 1, 0, size + size // 4  # ids below upper are left
             nested = connection.in_atomic_block
             with transaction.atomic():
-                # Only the bitmap plan (the planner would walk again, or scan the table).
+                # Only bitmap plans (the planner would walk the newest rows, or scan the
+                # table); the rows of the window are then found by id in one bitmap too.
                 cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
-                # A few buckets only: GIN skips through the other words by the rarest entries,
-                # and a bucket is rarer than any filter token, however many buckets there are.
-                if start and upper - start <= self.max_buckets * ID_BUCKET:
-                    newest = range(start // ID_BUCKET, upper // ID_BUCKET + 1)
-                    rows += bitmap(upper, size - len(rows), bucket_tsquery(newest))
-                    upper = start
-                if len(rows) < size:
-                    rows += bitmap(upper, size - len(rows))
+                while len(rows) < size and upper > 0:
+                    lowest = max(0, upper - span)
+                    lowest -= lowest % ID_BUCKET
+                    if upper - lowest > self.max_buckets * ID_BUCKET:
+                        rows += matches(upper, size - len(rows))
+                        break
+                    newest = range(lowest // ID_BUCKET, (upper - 1) // ID_BUCKET + 1)
+                    rows += matches(upper, size - len(rows), newest)
+                    looked, upper = looked + upper - lowest, lowest
+                    # Half as many ids again as the rate so far says hold the rest.
+                    rate = len(rows) / looked
+                    span = int((size - len(rows)) / rate * 1.5) + 1 if rate else upper + 1
                 if nested:  # SET LOCAL lasts until the outer transaction ends
                     cursor.execute("RESET enable_indexscan; RESET enable_seqscan")
         return list(map(Hit._make, rows))

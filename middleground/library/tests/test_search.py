@@ -280,24 +280,29 @@ def _restart_document_ids(at: int) -> None:
             )
 
 
-@pytest.mark.parametrize("size", [1, 2, 3, 6, 10, 16])
+@pytest.mark.parametrize("max_buckets", [1, 16])
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 6, 10, 12, 16])
 def test_the_window_is_the_same_when_found_through_the_id_buckets(
-    world, registry, ingest, monkeypatch, size
+    world, registry, ingest, monkeypatch, size, max_buckets
 ):
-    """Documents far apart in id, and a PostgreSQL walk told to give up at once: the index
-    is asked for the newest id buckets first (migration 0007), then for the older rows.
-    By the sizes: no match walked (all rows at once), buckets enough, buckets too few
-    (size 10: the walk's rate points at an empty stretch), everything walked."""
+    """Documents far apart in id: PostgreSQL asks the index for the newest id buckets
+    first (migration 0007), as many as the matches so far say hold the rest, then for
+    all older matches. The newest bucket holds no match, so the next pass reaches
+    back as far as the buckets allow. By the sizes: one pass is enough (1-4), empty buckets
+    follow (6, 10), every match is wanted (12) or more than there are (16). With one
+    bucket a pass at most, the later passes ask for one bucket each until the rest needs
+    more, then for every older match."""
     from middleground.library.search import ID_BUCKET, PostgresBackend, bucket_tsquery, get_backend
 
-    monkeypatch.setattr(PostgresBackend, "bitmap_rows", 0)
-    monkeypatch.setattr(PostgresBackend, "bitmap_row_share", 0.0)
+    monkeypatch.setattr(PostgresBackend, "max_buckets", max_buckets)
     alice = world["users"]["alice"]
     texts = ["Water security in Central Asia.", "A forum on water and trust.", "Trade news."]
     for at in (3 * ID_BUCKET + 5, 7 * ID_BUCKET + 11, 11 * ID_BUCKET + 3):
         _restart_document_ids(at)
         for i, text in enumerate(texts * 2):
             ingest(f"{at}-{i}.txt", f"{text} Note {at} {i}.")
+    _restart_document_ids(13 * ID_BUCKET)  # the newest bucket: no match
+    ingest("newest.txt", "Trade news only.")
     search = SearchParams(q="water")
     newest = list(
         selectors.matching_documents(alice, search).order_by("-pk").values_list("pk", flat=True)
