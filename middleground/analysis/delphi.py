@@ -656,7 +656,12 @@ def _distribution(arr: NDArray[np.float64], scale: Scale | None) -> Distribution
     if isinstance(scale, NumericScale) and scale.lower is not None and scale.upper is not None:
         rng: tuple[float, float] | None = (float(scale.lower), float(scale.upper))
     elif arr.size:
-        rng = (float(arr.min()), float(arr.max()))
+        lo, hi = float(arr.min()), float(arr.max())
+        # numpy widens an empty range by half a unit each side; a range too narrow for
+        # ``bins`` distinct edges (values equal but for rounding) is widened the same way.
+        if not np.all(np.diff(np.linspace(lo, hi, bins + 1)) > 0):
+            lo, hi = lo - 0.5, hi + 0.5
+        rng = (lo, hi)
     else:
         rng = (0.0, 1.0)
     counts_arr, edges = np.histogram(arr, bins=bins, range=rng)
