@@ -5,6 +5,7 @@ institution), dave (outsider), and anonymous.
 """
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from middleground.accounts.models import Role, User
@@ -160,4 +161,8 @@ def browser_page(live_server, monkeypatch):
         )
         page.csp_errors = csp_errors  # type: ignore[attr-defined]
         yield page
+        # With Playwright's event loop in this thread, Django keeps the test's database
+        # connections per context (asgiref's thread-critical Local): only a close from
+        # here reaches them. Left open, they kept PostgreSQL from dropping the test database.
+        connections.close_all()
         browser.close()
