@@ -32,6 +32,9 @@ class User(AbstractUser):
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set only when the person proved they receive mail at `email` (an invitation accepted
+    # there, or a confirmation link sent to a new address). Access by address needs it.
+    email_verified = models.BooleanField(_("e-mail verified"), default=False, editable=False)
 
     @property
     def is_secretariat(self) -> bool:
@@ -43,6 +46,11 @@ class User(AbstractUser):
         return self.is_active and (
             self.is_secretariat or self.role in (Role.REPRESENTATIVE, Role.EXPERT)
         )
+
+    @property
+    def verified_email(self) -> str:
+        """The address invitations by e-mail may match: empty unless the person verified it."""
+        return self.email if self.email and self.email_verified else ""
 
     def represents(self, institution_id: int | None) -> bool:
         return (
@@ -146,6 +154,7 @@ class Visitor(AnonymousUser):
     institution_id = None
     is_secretariat = False
     is_network_member = False
+    verified_email = ""
 
     def represents(self, institution_id: int | None) -> bool:
         return False
