@@ -44,13 +44,21 @@ case "$cmd" in
     .venv/bin/python manage.py migrate --noinput -v 0
     .venv/bin/python manage.py compilemessages -v 0 2>/dev/null || true
     .venv/bin/python manage.py demo
-    .venv/bin/python manage.py db_worker &
+    # The task worker (run_worker rides out a locked database); should it die all the same,
+    # it is restarted, and says so. It exits 0 only when told to stop (Ctrl-C, SIGTERM).
+    ( trap 'kill ${CHILD:-} 2>/dev/null; wait ${CHILD:-} 2>/dev/null; exit 0' TERM
+      while true; do
+        .venv/bin/python manage.py run_worker & CHILD=$!
+        wait $CHILD && break || status=$?
+        echo "Task worker exited (status $status), restarting it in 2 s" >&2
+        sleep 2
+      done ) &
     WORKER=$!
-    # Periodic work (digests, reminders, clean-ups) runs from management commands; here a loop
-    # stands in for cron.
+    # Periodic work (digests, reminders, clean-ups, recovering tasks of lost workers) runs from
+    # management commands; here a loop stands in for cron.
     ( while sleep 3600; do .venv/bin/python manage.py run_periodic || true; done ) &
     LOOP=$!
-    trap 'kill $WORKER $LOOP 2>/dev/null' EXIT
+    trap 'kill $WORKER $LOOP 2>/dev/null; wait $WORKER 2>/dev/null' EXIT
     echo
     echo "Middle Ground is running at http://127.0.0.1:${PORT}/  (Ctrl-C to stop)"
     echo "Demo logins, password 'middle-ground-demo': alice (secretariat), bob (expert), carol (representative), dave (visitor)"

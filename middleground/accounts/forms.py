@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from middleground.network.models import Institution
 
 from .models import Role
+from .usernames import MAX_LENGTH, username_syntax
 
 
 class InvitationForm(forms.Form):
@@ -17,7 +18,12 @@ class InvitationForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150)
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=MAX_LENGTH,
+        validators=[username_syntax],
+        help_text=_("3 to 40 Latin letters, digits and . - _"),
+    )
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)

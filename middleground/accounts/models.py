@@ -3,11 +3,16 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser, Group
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from .usernames import username_syntax
+
+#: the admin group of the secretariat role (its permissions: accounts.secretariat)
+SECRETARIAT_GROUP = "Secretariat"
 
 
 class Role(models.TextChoices):
@@ -18,6 +23,14 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
+    username = models.CharField(
+        _("username"),
+        max_length=150,
+        unique=True,
+        validators=[username_syntax],
+        help_text=_("3 to 40 Latin letters, digits and . - _"),
+        error_messages={"unique": _("A user with that username already exists.")},
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PUBLIC)
     # The institution an expert belongs to, or that a representative speaks for.
     institution = models.ForeignKey(
@@ -51,6 +64,24 @@ class User(AbstractUser):
     def verified_email(self) -> str:
         """The address invitations by e-mail may match: empty unless the person verified it."""
         return self.email if self.email and self.email_verified else ""
+
+    def save(self, *args, **kwargs):
+        adding, password_changed = self._state.adding, self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed and not adding:
+            # Every path that sets a password (change, reset, admin, command) ends here:
+            # whoever learned the old password must not keep a working token.
+            self.api_tokens.all().delete()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"role", "is_active"} & set(update_fields):
+            self.sync_secretariat_group(new=adding)
+
+    def sync_secretariat_group(self, *, new: bool = False) -> None:
+        """The secretariat's admin permissions come with its role, not with superuser."""
+        if self.is_secretariat and not self.is_superuser:
+            self.groups.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
+        elif not new:
+            self.groups.remove(*Group.objects.filter(name=SECRETARIAT_GROUP))
 
     def represents(self, institution_id: int | None) -> bool:
         return (
@@ -115,13 +146,21 @@ class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=100, blank=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"token {self.pk} of {self.user_id}"
+
+    @staticmethod
+    def default_expiry():
+        return timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
 
 
 class AuditEvent(models.Model):

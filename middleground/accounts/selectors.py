@@ -2,8 +2,9 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
-from .models import AuditEvent, Invitation, User
+from .models import ApiToken, AuditEvent, Invitation, User
 
 
 def require_secretariat(user: User) -> None:
@@ -19,3 +20,17 @@ def audit_events_for(user: User) -> QuerySet[AuditEvent]:
 def invitations_for(user: User) -> QuerySet[Invitation]:
     require_secretariat(user)
     return Invitation.objects.select_related("institution", "created_by")
+
+
+def api_tokens_for(user: User) -> QuerySet[ApiToken]:
+    """The person's own tokens; nobody lists anyone else's, the secretariat included."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return ApiToken.objects.filter(user=user)
+
+
+def api_token_for(user: User, token_id: int) -> ApiToken:
+    token = api_tokens_for(user).filter(pk=token_id).first()
+    if token is None:
+        raise Http404
+    return token

@@ -4,7 +4,9 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -14,7 +16,9 @@ from django.utils.translation import gettext as _
 
 from middleground.core.errors import ServiceError
 
+from . import selectors
 from .models import ApiToken, AuditEvent, Invitation, Role, User, hash_secret
+from .usernames import DELETED_PREFIX, validate_new_username
 
 
 def record_audit(
@@ -57,7 +61,9 @@ def create_invitation(
             _("Representatives and experts need an institution."), field="institution"
         )
     email = User.objects.normalize_email(email).strip()
-    if User.objects.filter(email__iexact=email, is_active=True).exists():
+    # Only a verified holder owns an address: one typed into a profile must not block the
+    # real owner's invitation.
+    if User.objects.filter(email__iexact=email, is_active=True, email_verified=True).exists():
         raise ServiceError(_("A person with this e-mail already has an account."), field="email")
     token = Invitation.new_token()
     with transaction.atomic():
@@ -110,11 +116,14 @@ def accept_invitation(
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
         if invitation.used_at is not None:
             raise ServiceError(_("This invitation link has already been used."), status=410)
-        if User.objects.filter(username__iexact=username).exists():
-            raise ServiceError(_("This username is taken."), field="username")
+        try:
+            validate_new_username(username)
+        except ValidationError as exc:
+            raise ServiceError(" ".join(exc.messages), field="username") from exc
         user = User(
             username=username,
             email=invitation.email,
+            email_verified=True,  # the invitation reached this address
             first_name=first_name,
             last_name=last_name,
             role=invitation.role,
@@ -135,10 +144,21 @@ def accept_invitation(
 
 
 def issue_api_token(*, user: User, name: str = "") -> str:
-    """Create a bearer token for scripts; the raw token is shown once."""
+    """Create a bearer token for scripts; the raw token is shown once. It expires after
+    ``API_TOKEN_DAYS`` and dies with a password change."""
     raw = "mg_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, name=name, token_hash=hash_secret(raw))
+    ApiToken.objects.create(
+        user=user, name=name, token_hash=hash_secret(raw), expires_at=ApiToken.default_expiry()
+    )
     return raw
+
+
+def revoke_api_token(*, user: User, token_id: int) -> None:
+    """Delete one of the person's own tokens (404 for anyone else's)."""
+    with transaction.atomic():
+        token = selectors.api_token_for(user, token_id)
+        record_audit(actor=user, action="api_token.revoke", target=token, name=token.name)
+        token.delete()
 
 
 #: how stale ``ApiToken.last_used_at`` may get: one write a minute per token at most
@@ -152,13 +172,15 @@ def user_for_api_token(raw: str) -> User | None:
     scripts that vote or ingest in bursts pay no write per request and concurrent
     requests of one token write it once.
     """
+    now = timezone.now()
     try:
-        token = ApiToken.objects.select_related("user").get(token_hash=hash_secret(raw))
+        token = ApiToken.objects.select_related("user").get(
+            token_hash=hash_secret(raw), expires_at__gt=now
+        )
     except ApiToken.DoesNotExist:
         return None
     if not token.user.is_active:
         return None
-    now = timezone.now()
     cutoff = now - TOKEN_USE_RESOLUTION
     if token.last_used_at is None or token.last_used_at < cutoff:
         ApiToken.objects.filter(
@@ -167,13 +189,79 @@ def user_for_api_token(raw: str) -> User | None:
     return token.user
 
 
+EMAIL_CHANGE_SALT = "middleground.accounts.email-change"
+
+
 def update_profile(
-    *, user: User, first_name: str, last_name: str, email: str, preferred_language: str
-) -> User:
-    user.first_name, user.last_name = first_name, last_name
-    user.email = User.objects.normalize_email(email)
-    user.preferred_language = preferred_language
-    user.save(update_fields=["first_name", "last_name", "email", "preferred_language"])
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    email: str,
+    preferred_language: str,
+    confirm_url_base: str,
+) -> str:
+    """Save the profile. A new e-mail address takes effect only once the person follows the
+    link mailed to it (invitations match verified addresses); returns that address, or ""."""
+    email = User.objects.normalize_email(email).strip()
+    fields = ["first_name", "last_name", "preferred_language"]
+    with transaction.atomic():
+        user.first_name, user.last_name = first_name, last_name
+        user.preferred_language = preferred_language
+        if not email and user.email:  # giving up an address needs no proof
+            user.email, user.email_verified = "", False
+            fields += ["email", "email_verified"]
+        user.save(update_fields=fields)
+        if not email or email.lower() == user.email.lower():
+            return ""
+        # The link carries the address it confirms and the one it replaces: once used, the
+        # current address differs and the link is dead. Signed, so neither can be edited.
+        token = signing.dumps(
+            {"user": user.pk, "email": email, "old": user.email}, salt=EMAIL_CHANGE_SALT
+        )
+        link = f"{confirm_url_base.rstrip('/')}/{token}/"
+        days = settings.EMAIL_CONFIRMATION_DAYS
+        transaction.on_commit(
+            lambda: send_mail(
+                _("Confirm your new e-mail address for Middle Ground"),
+                _(
+                    "Open this link, signed in as %(username)s, to use this address on Middle "
+                    "Ground (it works once, for %(days)d days):\n\n%(link)s\n\nIf you did not "
+                    "ask for this, ignore this message."
+                )
+                % {"username": user.username, "days": days, "link": link},
+                None,
+                [email],
+            )
+        )
+    return email
+
+
+def pending_email_change(*, user: User, token: str) -> str:
+    """The address an e-mail confirmation link would set for this user, or ServiceError."""
+    try:
+        data = signing.loads(
+            token, salt=EMAIL_CHANGE_SALT, max_age=timedelta(days=settings.EMAIL_CONFIRMATION_DAYS)
+        )
+    except signing.SignatureExpired as exc:
+        raise ServiceError(_("This confirmation link has expired."), status=410) from exc
+    except signing.BadSignature as exc:
+        raise ServiceError(_("This confirmation link is not valid."), status=404) from exc
+    if data.get("user") != user.pk:  # someone else's link: as if it did not exist
+        raise ServiceError(_("This confirmation link is not valid."), status=404)
+    if data.get("old") != user.email:
+        raise ServiceError(_("This confirmation link has already been used."), status=410)
+    return data["email"]
+
+
+def confirm_email_change(*, user: User, token: str) -> User:
+    """Follow an e-mail confirmation link: the new address is now the person's, verified."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        email = pending_email_change(user=user, token=token)
+        record_audit(actor=user, action="account.email_change", target=user)
+        user.email, user.email_verified = email, True
+        user.save(update_fields=["email", "email_verified"])
     return user
 
 
@@ -192,7 +280,13 @@ def export_personal_data(*, user: User) -> dict[str, Any]:
             "last_login": user.last_login.isoformat() if user.last_login else None,
         },
         "api_tokens": [
-            {"name": t.name, "created_at": t.created_at.isoformat()} for t in user.api_tokens.all()
+            {
+                "name": t.name,
+                "created_at": t.created_at.isoformat(),
+                "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+                "expires_at": t.expires_at.isoformat(),
+            }
+            for t in user.api_tokens.all()
         ],
         "audit_events": [
             {
@@ -225,12 +319,27 @@ def delete_account(*, user: User) -> None:
             profile.delete()
         user.api_tokens.all().delete()
         record_audit(actor=None, action="account.delete", target=user)
-        user.username = f"deleted-{user.pk}"
-        user.email = ""
+        # The prefix is closed to new names and the suffix random, so no one's name blocks it.
+        user.username = f"{DELETED_PREFIX}{user.pk}-{secrets.token_hex(4)}"
+        user.email, user.email_verified = "", False
         user.first_name = user.last_name = ""
         user.is_active = False
         user.is_staff = user.is_superuser = False
         user.institution = None
         user.set_unusable_password()
         user.deleted_at = timezone.now()
-        user.save()
+        user.save(
+            update_fields=[
+                "username",
+                "email",
+                "email_verified",
+                "first_name",
+                "last_name",
+                "is_active",
+                "is_staff",
+                "is_superuser",
+                "institution",
+                "password",
+                "deleted_at",
+            ]
+        )

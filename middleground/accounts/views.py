@@ -9,8 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -24,6 +25,18 @@ from .forms import AcceptInvitationForm, DeleteAccountForm, InvitationForm, Prof
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    # Saving the new password revokes the person's API tokens (User.save).
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        messages.success(
+            self.request, _("Your password has been changed and your API tokens revoked.")
+        )
+        return super().form_valid(form)
 
 
 @login_required
@@ -40,13 +53,55 @@ def profile(request):
         },
     )
     if request.method == "POST" and form.is_valid():
-        services.update_profile(user=user, **form.cleaned_data)
+        base = request.build_absolute_uri(reverse("accounts:profile")) + "email"
+        pending = services.update_profile(user=user, confirm_url_base=base, **form.cleaned_data)
         translation.activate(user.preferred_language)
         messages.success(request, _("Your profile has been saved."))
+        if pending:
+            messages.info(
+                request,
+                _(
+                    "We sent a confirmation link to %(email)s. Your e-mail address changes "
+                    "when you open it."
+                )
+                % {"email": pending},
+            )
         response = redirect("accounts:profile")
         response.set_cookie("django_language", user.preferred_language, samesite="Lax")
         return response
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm_email(request, token):
+    """The link mailed to a new address: a page with one button, so that mail scanners
+    fetching the link change nothing."""
+    try:
+        email = services.pending_email_change(user=request.user, token=token)
+    except ServiceError as exc:
+        return render(
+            request, "accounts/confirm_email.html", {"message": exc.message}, status=exc.status
+        )
+    if request.method == "POST":
+        services.confirm_email_change(user=request.user, token=token)
+        messages.success(request, _("Your e-mail address is now %(email)s.") % {"email": email})
+        return redirect("accounts:profile")
+    return render(request, "accounts/confirm_email.html", {"email": email})
+
+
+@login_required
+def api_tokens(request):
+    tokens = selectors.api_tokens_for(request.user)
+    return render(request, "accounts/api_tokens.html", {"tokens": tokens})
+
+
+@login_required
+@require_http_methods(["POST"])
+def revoke_api_token(request, token_id):
+    services.revoke_api_token(user=request.user, token_id=token_id)
+    messages.success(request, _("The token has been revoked."))
+    return redirect("accounts:api_tokens")
 
 
 @login_required
@@ -110,9 +165,10 @@ def export_data(request):
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="middleground-{request.user.username}.json"'
-    )
+    # Older accounts may have names with quotes or non-ASCII letters: keep the header valid.
+    name = slugify(request.user.username) or str(request.user.pk)
+    response["Content-Disposition"] = f'attachment; filename="middleground-{name}.json"'
+
     return response
 
 

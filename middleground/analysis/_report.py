@@ -95,11 +95,11 @@ def render_report(document: dict[str, Any], texts: dict[int, str], *, title: str
                 f"<tr><th scope='row'>{escape(group['label'])}</th><td>{group['size']}</td></tr>"
             )
         parts.append("</table>")
-        if declared["small_groups"]:
-            small = ", ".join(
-                f"{escape(g['label'])} ({g['size']})" for g in declared["small_groups"]
+        if declared.get("unattributed_participants"):
+            parts.append(
+                f"<p>{declared['unattributed_participants']} participants are in no group shown"
+                " (no declared group, or one too small to show): the totals include them.</p>"
             )
-            parts.append(f"<p>Too small to count: {small}.</p>")
         parts.append("<table><caption>Consensus across every declared group</caption>" + header)
         parts.append(statement_rows(declared["consensus"]["agree"]) + "</table>")
     parts.append(

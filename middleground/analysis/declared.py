@@ -2,9 +2,26 @@
 
 For each declared group and statement, the agree rate A / S (S counts every vote,
 passes included) with a Beta(1 + A, 1 + S - A) credible interval. A statement is
-cross-group consensus when, in every group large enough to count, the lower bound
-passes the threshold (likewise for disagreement). Groups smaller than the minimum size
-are reported in ``small_groups``, never silently dropped.
+cross-group consensus when, in every group shown, the lower bound passes the threshold
+(likewise for disagreement).
+
+Small groups are never shown, and nothing lets their votes be recovered. The per-statement
+totals count everyone, so total minus the shown groups' counts is the votes of everyone
+not in a shown group (the *unattributed* participants). The rule, with minimum size m:
+
+1. A declared group of at least m participants is shown under its own label.
+2. The groups below m are merged into one bucket, :data:`OTHER_LABEL`, shown only when the
+   merged bucket has at least m participants; otherwise their members are unattributed.
+3. Participants without a declared group are unattributed too.
+4. If then 0 < unattributed < m, the smallest shown group is not shown either (secondary
+   suppression) and its members join the unattributed, who are then at least m.
+
+So every set of participants whose votes the published numbers give (a shown group, or the
+unattributed as a difference) is empty or has at least m members. Only the shown groups'
+labels and sizes, and the number of unattributed participants, are reported; which small
+groups exist, and their sizes, are not. (Successive results, each safe, can still differ by
+one person's votes when that person joins: as for the totals, that is the price of
+publishing results while a consultation is open.)
 
 Examples
 --------
@@ -15,8 +32,19 @@ Examples
 ...     groups={1: "Asia-Pacific", 2: "Asia-Pacific", 3: "Africa", 4: "Africa"},
 ...     min_group_size=2, threshold=0.3,
 ... )
->>> result.agree, result.small_groups
-([7], {})
+>>> result.agree, result.groups, result.unattributed
+([7], ['Africa', 'Asia-Pacific'], 0)
+
+A lone member of a third group would be recoverable by subtraction, so the smallest shown
+group is suppressed with it:
+
+>>> lone = declared_consensus(
+...     participant=[1, 2, 3, 4, 5], statement=[7] * 5, vote=[1, 1, 1, 1, -1],
+...     groups={1: "Asia-Pacific", 2: "Asia-Pacific", 3: "Africa", 4: "Africa", 5: "Europe"},
+...     min_group_size=2,
+... )
+>>> lone.groups, lone.unattributed
+(['Asia-Pacific'], 3)
 """
 
 from __future__ import annotations
@@ -30,7 +58,10 @@ import numpy as np
 if TYPE_CHECKING:
     from middleground.analysis._votes import VoteMatrix
 
-__all__ = ["DeclaredConsensus", "DeclaredOptions", "declared_consensus"]
+__all__ = ["OTHER_LABEL", "DeclaredConsensus", "DeclaredOptions", "declared_consensus"]
+
+#: the label of the merged bucket of groups below the minimum size
+OTHER_LABEL = "other (small groups)"
 
 
 @dataclass(frozen=True)
@@ -46,8 +77,11 @@ class DeclaredOptions:
 class DeclaredConsensus:
     """Per-group agreement and the statements that are consensus across all groups.
 
-    Arrays are ``(n_groups, n_statements)``; ``groups`` lists the counted groups in
-    row order, ``small_groups`` maps the excluded labels to their sizes.
+    Arrays are ``(n_groups, n_statements)``; ``groups`` lists the shown groups in row
+    order (:data:`OTHER_LABEL` for the merged small groups); ``unattributed`` counts the
+    participants in no shown group. ``small_groups`` (labels below the minimum size and
+    their sizes) and ``undeclared`` are for the caller only: :meth:`to_dict`, what gets
+    published, leaves them out.
     """
 
     groups: list[str]
@@ -64,6 +98,7 @@ class DeclaredConsensus:
     disagree: list[Any]
     small_groups: dict[str, int]
     undeclared: int
+    unattributed: int
     options: DeclaredOptions
 
     def to_dict(self) -> dict[str, Any]:
@@ -75,10 +110,7 @@ class DeclaredConsensus:
                 {"label": label, "size": size}
                 for label, size in zip(self.groups, self.sizes, strict=True)
             ],
-            "small_groups": [
-                {"label": label, "size": size} for label, size in self.small_groups.items()
-            ],
-            "undeclared_participants": self.undeclared,
+            "unattributed_participants": self.unattributed,
             "credibility": self.options.credibility,
             "threshold": self.options.threshold,
             "min_group_size": self.options.min_group_size,
@@ -146,11 +178,13 @@ def declared_consensus_matrix(
     size_of = dict.fromkeys(labels_all, 0)
     for label in present:
         size_of[label] += 1
-    counted = [label for label in labels_all if size_of[label] >= options.min_group_size]
-    small = {label: size_of[label] for label in labels_all if label not in counted}
+    small = {label: n for label, n in size_of.items() if n < options.min_group_size}
+    undeclared = sum(label is None for label in participant_labels)
+    bucket_of, bucket_size = _shown_buckets(size_of, undeclared, options.min_group_size)
+    counted = list(bucket_size)
     code_of = {label: index for index, label in enumerate(counted)}
     row_group = np.array(
-        [code_of.get(label, -1) if label is not None else -1 for label in participant_labels],
+        [code_of[bucket_of[label]] if label in bucket_of else -1 for label in participant_labels],
         dtype=np.int64,
     )
     n_groups, n_cols = len(counted), matrix.shape[1]
@@ -190,7 +224,7 @@ def declared_consensus_matrix(
         agree_order = disagree_order = np.zeros(0, dtype=np.int64)
     return DeclaredConsensus(
         groups=counted,
-        sizes=[size_of[label] for label in counted],
+        sizes=[bucket_size[label] for label in counted],
         statement_ids=statement_ids,
         agrees=agrees,
         disagrees=disagrees,
@@ -202,9 +236,34 @@ def declared_consensus_matrix(
         agree=[statement_ids[c] for c in agree_order],
         disagree=[statement_ids[c] for c in disagree_order],
         small_groups=small,
-        undeclared=sum(label is None for label in participant_labels),
+        undeclared=undeclared,
+        unattributed=len(participant_labels) - sum(bucket_size.values()),
         options=options,
     )
+
+
+def _shown_buckets(
+    size_of: Mapping[str, int], undeclared: int, minimum: int
+) -> tuple[dict[str, str], dict[str, int]]:
+    """Which shown bucket each declared label counts in, and the shown buckets' sizes.
+
+    The rule of the module docstring: big groups alone, small ones merged when the merge
+    is big enough, then secondary suppression while 0 < unattributed < ``minimum``.
+    """
+    bucket_of = {label: label for label, n in size_of.items() if n >= minimum}
+    size = {label: size_of[label] for label in sorted(bucket_of)}
+    small = [label for label, n in size_of.items() if n < minimum]
+    merged = sum(size_of[label] for label in small)
+    if merged >= minimum:
+        bucket_of.update(dict.fromkeys(small, OTHER_LABEL))
+        size[OTHER_LABEL] = merged
+    else:
+        undeclared += merged
+    if 0 < undeclared < minimum and size:
+        smallest = min(size, key=lambda label: (size[label], label))
+        del size[smallest]
+        bucket_of = {label: b for label, b in bucket_of.items() if b != smallest}
+    return bucket_of, size
 
 
 def _plain(value: Any) -> Any:

@@ -1,12 +1,15 @@
 """The REST API at /api/v1/: one NinjaAPI, routers from each app, JSON errors."""
 
-from django.core.exceptions import PermissionDenied
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer
+from ninja.security import APIKeyCookie, HttpBearer
 
 from middleground.accounts.api import router as accounts_router
 from middleground.accounts.models import Visitor
@@ -21,6 +24,11 @@ from middleground.reformlab.api import router as reformlab_router
 
 class BearerToken(HttpBearer):
     """`Authorization: Bearer <token>` from POST /api/v1/auth/token."""
+
+    openapi_description = (
+        "A token from `POST /api/v1/auth/token` (for scripts). Tokens expire, and a password "
+        "change revokes them; list and revoke yours at `/api/v1/auth/tokens`."
+    )
 
     def authenticate(self, request: HttpRequest, token: str):
         user = user_for_api_token(token)
@@ -49,16 +57,73 @@ def session_user(request: HttpRequest):
     return user
 
 
+class SessionCookie(APIKeyCookie):
+    """The session of a browser signed in on the pages (the pages' own htmx and scripts)."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+    openapi_description = (
+        "Django's session cookie, set by signing in at `/accounts/login/`. Unsafe methods "
+        "(POST, PUT, PATCH, DELETE) must also send the CSRF token in the `X-CSRFToken` header."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(csrf=False)  # session_user checks CSRF, and only for a signed-in user
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        return session_user(request)
+
+
 def anonymous(request: HttpRequest):
     # Public records are readable without signing in; services decide what anonymous may do.
     return Visitor()
 
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "title": "Detail"},
+        "field": {"type": "string", "title": "Field", "description": "the input at fault"},
+    },
+    "required": ["detail"],
+}
+ERROR_RESPONSES = {
+    401: "Not signed in, or the token is invalid, expired or revoked.",
+    403: "Signed in but not allowed (or a session request without the CSRF header).",
+    404: "No such record, or not one you may see.",
+    413: "The request body is too large.",
+    422: "Invalid input; `field` names the parameter at fault.",
+}
+
+
+class MiddleGroundAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any):
+        """ninja's schema plus what it cannot infer: anonymous access and the error shape."""
+        schema = super().get_openapi_schema(**kwargs)
+        schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                security = operation.get("security")
+                if security and {} not in security:
+                    security.append({})  # the `anonymous` fallback: no credentials at all
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():  # ninja's keys are ints
+                    if status == 413 and "requestBody" not in operation:
+                        continue
+                    responses.setdefault(status, {"description": description, **ref})
+        return schema
+
+
+api = MiddleGroundAPI(
     title="Middle Ground API",
     version="1",
-    description="Registry, consultations and analysis of the Middle Ground expert alliance.",
-    auth=[BearerToken(), session_user, anonymous],
+    description=(
+        "Registry, consultations and analysis of the Middle Ground expert alliance. Public "
+        "records are readable without credentials; scripts send a bearer token, pages use "
+        'their session cookie. Errors answer `{"detail": ..., "field": ...}`.'
+    ),
+    auth=[BearerToken(), SessionCookie(), anonymous],
     urls_namespace="api",
 )
 api.add_router("/auth", accounts_router, tags=["accounts"])
@@ -105,6 +170,12 @@ def validation_error(request, exc: NinjaValidationError):
     loc = [str(p) for p in first.get("loc", []) if p not in ("body", "query", "path", "payload")]
     message = first.get("msg", "Invalid input.")
     return _error(request, 422, message, ".".join(loc) or None, errors=exc.errors)
+
+
+@api.exception_handler(RequestDataTooBig)
+def request_too_big(request, exc):
+    # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB by default).
+    return _error(request, 413, "The request body is too large.")
 
 
 @api.exception_handler(AuthenticationError)

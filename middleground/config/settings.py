@@ -159,6 +159,8 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "middleground.accounts.lockout.lockout_response"
+# The same client address as the per-address vote limits (X-Forwarded-For behind proxies).
+AXES_CLIENT_IP_CALLABLE = "middleground.core.client.client_address"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 LANGUAGE_CODE = "en"
@@ -187,6 +189,8 @@ MEDIA_URL = "/media/"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Middle Ground <noreply@localhost>")
 INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
+EMAIL_CONFIRMATION_DAYS = int(os.environ.get("EMAIL_CONFIRMATION_DAYS", "3"))
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 
 # Security headers. HTTPS-only settings follow DEBUG so `check --deploy` is clean in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -202,6 +206,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the app append to X-Forwarded-For (0: the header is ignored).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 # Strict CSP: no inline scripts or styles; pages take their data from json_script blocks.
 CONTENT_SECURITY_POLICY = {

@@ -4,7 +4,9 @@ from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from middleground.core.pagination import BoundedLimitOffsetPagination
 
 from . import selectors, services
 from .identity import client_ip, cookie_id, ensure_cookie_id, store_cookie_id
@@ -46,7 +48,7 @@ def _identity(request, consultation) -> str:
 
 
 @router.get("", response=list[ConsultationOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_consultations(request, filters: Query[ListQuery]):
     return selectors.consultations(request.auth, q=filters.q, status=filters.status)
 
@@ -82,7 +84,7 @@ def invite(request, consultation_id: int, payload: InviteIn):
 
 
 @router.get("/{int:consultation_id}/statements", response=list[StatementOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_statements(request, consultation_id: int):
     consultation = selectors.get_consultation(request.auth, pk=consultation_id)
     if selectors.is_manager(request.auth, consultation):
@@ -145,4 +147,6 @@ def vote(request, response: HttpResponse, consultation_id: int, payload: VoteIn)
 @router.get("/{int:consultation_id}/results", response=dict)
 def results(request, consultation_id: int):
     consultation = selectors.get_consultation(request.auth, pk=consultation_id)
-    return selectors.results_payload(consultation)
+    return selectors.results_payload(
+        consultation, full=selectors.is_manager(request.auth, consultation)
+    )

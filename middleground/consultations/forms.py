@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from middleground.accounts.models import Role, User
 from middleground.network.models import FocusArea, TaskForce
 
-from .models import STATEMENT_MAX_LENGTH, Consultation
+from .models import CHOOSABLE_STATUSES, STATEMENT_MAX_LENGTH, Consultation
 
 
 class ConsultationForm(forms.ModelForm):
@@ -58,6 +58,10 @@ class ConsultationForm(forms.ModelForm):
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = CHOOSABLE_STATUSES
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)

@@ -4,6 +4,8 @@ import secrets
 
 from django.http import HttpRequest, HttpResponse
 
+from middleground.core.client import client_address
+
 COOKIE = "mg_participant"
 SALT = "middleground.consultations.participant"
 MAX_AGE = 365 * 24 * 3600
@@ -42,4 +44,4 @@ def store_cookie_id(request: HttpRequest, response: HttpResponse) -> None:
 
 
 def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_address(request) or "unknown"

@@ -25,6 +25,14 @@ class Status(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
     PUBLISHED = "published", _("Published")
+    # a Polis import still writing its batches: invisible everywhere until it is complete
+    IMPORTING = "importing", _("Importing")
+
+
+#: the statuses a person may choose (``importing`` is set only by the import)
+CHOOSABLE_STATUSES = [
+    (value, label) for value, label in Status.choices if value != Status.IMPORTING
+]
 
 
 class Moderation(models.TextChoices):
@@ -96,13 +104,17 @@ class Consultation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     simulated = models.BooleanField(_("contains simulated votes"), default=False)
-    attribution = models.TextField(_("source and attribution"), blank=True)
+    attribution = models.TextField(_("source and attribution"), blank=True, max_length=10000)
     # counters for per-consultation numbers (Polis comment-id / voter-id); an UPDATE locks the row
     participant_counter = models.PositiveIntegerField(default=0)
     statement_counter = models.PositiveIntegerField(default=0)
-    # debounce of the background analysis: at most one run queued at a time
+    # debounce of the background analysis: at most one run queued at a time; the flag stays
+    # set until a run has stored its result
     analysis_pending = models.BooleanField(default=False)
     analysis_requested_at = models.DateTimeField(null=True, blank=True)
+    # bumped by every request for a run (F()): a run that sees it changed since it started
+    # leaves the flag set and queues the next run
+    analysis_requests = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -266,7 +278,11 @@ class Vote(models.Model):
 
 
 class VoteEvent(models.Model):
-    """Append-only history: every vote cast, including the ones later replaced."""
+    """Append-only history: every vote cast, including the ones later replaced.
+
+    Ordered by id, which follows commit order per participant and statement (the row is
+    written after the current vote is locked): a replay in this order ends on the stored vote.
+    """
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="vote_events"
@@ -279,7 +295,7 @@ class VoteEvent(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["created_at", "pk"]
+        ordering = ["pk"]
 
     def __str__(self) -> str:
         return f"{self.participant_id}/{self.statement_id}: {self.value} at {self.created_at}"

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from middleground.analysis.declared import OTHER_LABEL
+
 #: above this many placed participants the map shows binned base clusters, not points
 MAP_POINT_LIMIT = 400
 MAP_BINS = 24
@@ -37,6 +39,11 @@ def group_name(gid: Any) -> str:
         return _("Group %(letter)s") % {"letter": "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[int(gid) % 26]}
     except (TypeError, ValueError):
         return str(gid)
+
+
+def declared_label(label: str) -> str:
+    """A declared group's label as shown; the merged small groups get a translated name."""
+    return _("other (small groups)") if label == OTHER_LABEL else label
 
 
 def build(result: dict[str, Any], texts: dict[int, str]) -> dict[str, Any]:
@@ -91,6 +98,9 @@ def build(result: dict[str, Any], texts: dict[int, str]) -> dict[str, Any]:
     declared_rows = []
     per_statement = {d["id"]: d["per_group"] for d in declared_raw.get("statements", [])}
     labels = [g["label"] for g in declared_raw.get("groups", [])]
+    shown_groups = [
+        {**g, "label": declared_label(g["label"])} for g in declared_raw.get("groups", [])
+    ]
     for sid in declared_raw.get("consensus", {}).get("agree", []):
         if sid not in statements:
             continue
@@ -98,7 +108,7 @@ def build(result: dict[str, Any], texts: dict[int, str]) -> dict[str, Any]:
         lows = per_statement.get(sid, {})
         item["lower_bounds"] = [
             {
-                "label": label,
+                "label": declared_label(label),
                 "lower": round(lows[label]["agree_lower"] or 0, 2),
                 "rate": round(lows[label]["agree_rate"] or 0, 2),
             }
@@ -111,9 +121,8 @@ def build(result: dict[str, Any], texts: dict[int, str]) -> dict[str, Any]:
         declared_rows.append(item)
     declared = {
         "rows": declared_rows,
-        "groups": declared_raw.get("groups", []),
-        "small_groups": declared_raw.get("small_groups", []),
-        "undeclared": declared_raw.get("undeclared_participants", 0),
+        "groups": shown_groups,
+        "unattributed": declared_raw.get("unattributed_participants", 0),
         "threshold": declared_raw.get("threshold"),
         "credibility": declared_raw.get("credibility"),
         "min_group_size": declared_raw.get("min_group_size"),

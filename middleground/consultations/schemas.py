@@ -2,6 +2,13 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from .services import TEXT_LIMITS
+
+
+def _limit(field: str) -> dict:
+    """The field's limit in the OpenAPI schema; the service enforces it (400 naming the field)."""
+    return {"maxLength": TEXT_LIMITS[field]}
+
 
 class ConsultationOut(Schema):
     id: int
@@ -39,9 +46,9 @@ class ConsultationOut(Schema):
 
 
 class ConsultationIn(Schema):
-    title: str = Field(..., min_length=1, max_length=200)
-    question: str = Field(..., min_length=1, max_length=1000)
-    context: str = ""
+    title: str = Field(..., min_length=1, json_schema_extra=_limit("title"))
+    question: str = Field(..., min_length=1, json_schema_extra=_limit("question"))
+    context: str = Field("", json_schema_extra=_limit("context"))
     visibility: str = "network"
     anonymity: str = "pseudonymous"
     status: str = "draft"
@@ -56,9 +63,9 @@ class ConsultationIn(Schema):
 
 
 class ConsultationPatch(Schema):
-    title: str | None = Field(None, min_length=1, max_length=200)
-    question: str | None = Field(None, min_length=1, max_length=1000)
-    context: str | None = None
+    title: str | None = Field(None, min_length=1, json_schema_extra=_limit("title"))
+    question: str | None = Field(None, min_length=1, json_schema_extra=_limit("question"))
+    context: str | None = Field(None, json_schema_extra=_limit("context"))
     visibility: str | None = None
     anonymity: str | None = None
     status: str | None = None

@@ -31,18 +31,30 @@ def is_manager(user: Any, consultation: Consultation) -> bool:
     return cache[user.pk]
 
 
+def _invitation_match(user: Any, prefix: str = "") -> Q:
+    """An invitation of this user: bound to their id, or to an address they have verified.
+
+    An unverified address (anyone can type an invitee's address into a profile) never
+    matches, nor does an empty one.
+    """
+    match = Q(**{f"{prefix}user": user})
+    if user.verified_email:
+        match |= Q(**{f"{prefix}email__iexact": user.verified_email})
+    return match
+
+
 def is_invited(user: Any, consultation: Consultation) -> bool:
     if not user.is_authenticated:
         return False
     cache = consultation.__dict__.setdefault("_invited_cache", {})
     if user.pk not in cache:
-        cache[user.pk] = consultation.invitees.filter(
-            Q(user=user) | Q(email__iexact=user.email or "-")
-        ).exists()
+        cache[user.pk] = consultation.invitees.filter(_invitation_match(user)).exists()
     return cache[user.pk]
 
 
 def can_view(user: Any, consultation: Consultation) -> bool:
+    if consultation.status == Status.IMPORTING:  # a Polis import still writing: no one
+        return False
     # the common cases first: they need no query
     if consultation.status != Status.DRAFT:
         if consultation.visibility == Visibility.PUBLIC:
@@ -66,13 +78,17 @@ def can_participate(user: Any, consultation: Consultation) -> bool:
 
 
 def consultations(user: Any, q: str = "", status: str = "") -> QuerySet[Consultation]:
-    qs = Consultation.objects.select_related("task_force").prefetch_related("focus_areas")
+    qs = (
+        Consultation.objects.exclude(status=Status.IMPORTING)  # a Polis import still writing
+        .select_related("task_force")
+        .prefetch_related("focus_areas")
+    )
     if not (user.is_authenticated and user.is_secretariat):
         visible = Q(visibility=Visibility.PUBLIC)
         if user.is_authenticated:
             if user.is_network_member:
                 visible |= Q(visibility=Visibility.NETWORK)
-            visible |= Q(invitees__user=user) | Q(invitees__email__iexact=user.email or "-")
+            visible |= _invitation_match(user, "invitees__")
         not_draft = ~Q(status=Status.DRAFT)
         allowed = visible & not_draft
         if user.is_authenticated:
@@ -167,10 +183,27 @@ def participation_timeline(consultation: Consultation) -> list[dict[str, Any]]:
     return [days[k] for k in sorted(days)]
 
 
-def results_payload(consultation: Consultation) -> dict[str, Any]:
-    """The latest stored analysis (the engine's JSON) with its version and time; never computes."""
+def results_payload(consultation: Consultation, *, full: bool = False) -> dict[str, Any]:
+    """The latest stored analysis (the engine's JSON) with its version and time; never computes.
+
+    Only the accepted statements appear unless ``full`` (for the consultation's managers).
+    """
     latest = latest_result(consultation)
     data: dict[str, Any] = dict(latest.result) if latest else {}
+    if "small_groups" in (data.get("declared_groups") or {}):
+        # stored before small groups were hidden: their labels and sizes stay unpublished
+        data["declared_groups"] = {
+            k: v for k, v in data["declared_groups"].items() if k != "small_groups"
+        }
+    if data and not full:
+        kept = set(visible_statements(consultation).values_list("number", flat=True))
+        data["statements"] = [s for s in data.get("statements", []) if s.get("id") in kept]
+        if data.get("declared_groups"):
+            declared = data["declared_groups"]
+            data["declared_groups"] = {
+                **declared,
+                "statements": [s for s in declared.get("statements", []) if s.get("id") in kept],
+            }
     data.update(
         {
             "version": latest.version if latest else None,

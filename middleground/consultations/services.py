@@ -6,22 +6,23 @@ import datetime as dt
 import os
 import random
 import time
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import CharField, Count, F, FilteredRelation, Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from middleground.accounts.models import Role, User
 from middleground.accounts.services import create_invitation, record_audit
-from middleground.core.errors import ServiceError
+from middleground.core.errors import ServiceError, check_length
 
 from . import selectors
 from .models import (
+    CHOOSABLE_STATUSES,
     STATEMENT_MAX_LENGTH,
     AnalysisResult,
     Anonymity,
@@ -90,11 +91,17 @@ def _unique_slug(base: str, exclude_pk: Any = None) -> str:
 
 
 CHOICE_FIELDS = {
-    "visibility": Visibility,
-    "anonymity": Anonymity,
-    "status": Status,
-    "moderation": Moderation,
-    "declared_dimension": DeclaredDimension,
+    "visibility": Visibility.values,
+    "anonymity": Anonymity.values,
+    "status": [value for value, _label in CHOOSABLE_STATUSES],
+    "moderation": Moderation.values,
+    "declared_dimension": DeclaredDimension.values,
+}
+
+#: the longest text a person may type in each field: the model's limit, enforced here
+TEXT_LIMITS: dict[str, int] = {
+    name: cast(CharField, Consultation._meta.get_field(name)).max_length or 0
+    for name in ("title", "question", "context", "attribution")
 }
 
 
@@ -102,15 +109,13 @@ def _clean_fields(data: dict[str, Any]) -> dict[str, Any]:
     fields: dict[str, Any] = {}
     for key in ("title", "question", "context"):
         if data.get(key) is not None:
-            fields[key] = str(data[key]).strip()
+            fields[key] = check_length(str(data[key]).strip(), TEXT_LIMITS[key], field=key)
     for key in ("title", "question"):
         if key in fields and not fields[key]:
             raise ServiceError(_("This field is required."), field=key)
-    if len(fields.get("title", "")) > 200:
-        raise ServiceError(_("The title is too long (200 characters at most)."), field="title")
     for key, choices in CHOICE_FIELDS.items():
         if data.get(key) is not None:
-            if data[key] not in choices.values:
+            if data[key] not in choices:
                 raise ServiceError(_("Unknown value '%(v)s'.") % {"v": data[key]}, field=key)
             fields[key] = data[key]
     for key in ("opens_at", "closes_at"):
@@ -169,7 +174,7 @@ def create_consultation(*, actor: User, data: dict[str, Any]) -> Consultation:
     areas = _focus_areas(data.get("focus_areas"))
     seeds = [str(s).strip() for s in data.get("statements") or [] if str(s).strip()]
     for text in seeds:
-        _check_text(text)
+        _check_text(text, field="statements")
     moderators = _moderators(data.get("moderators"))
     with transaction.atomic():
         consultation = Consultation.objects.create(
@@ -202,9 +207,13 @@ def update_consultation(
             _("Only the secretariat appoints moderators."), field="moderators", status=403
         )
     with transaction.atomic():
-        for key, value in fields.items():
-            setattr(consultation, key, value)
-        consultation.save()
+        if "anonymity" in fields:
+            _check_anonymity_change(consultation, fields["anonymity"])
+        changed = [key for key, value in fields.items() if getattr(consultation, key) != value]
+        for key in changed:
+            setattr(consultation, key, fields[key])
+        if changed:
+            consultation.save(update_fields=changed)
         if areas is not None:
             consultation.focus_areas.set(areas)
         if moderators is not None:
@@ -218,6 +227,27 @@ def update_consultation(
     if "status" in fields:
         request_analysis(consultation_id=consultation.pk)
     return consultation
+
+
+#: weakest to strongest: a name, a number behind a sign-in, a number without one
+ANONYMITY_ORDER: list[str] = [Anonymity.NAMED, Anonymity.PSEUDONYMOUS, Anonymity.ANONYMOUS]
+
+
+def _check_anonymity_change(consultation: Consultation, anonymity: str) -> None:
+    """Anonymity only ever gets stronger once anyone has joined.
+
+    People wrote and voted under the anonymity they were promised: a weaker setting would
+    put names on what they wrote (and, through the exports, on their votes) after the fact.
+    """
+    weaker = ANONYMITY_ORDER.index(anonymity) < ANONYMITY_ORDER.index(consultation.anonymity)
+    if weaker and consultation.participants.exists():
+        raise ServiceError(
+            _(
+                "People have already taken part under this anonymity: it can be made "
+                "stronger, never weaker."
+            ),
+            field="anonymity",
+        )
 
 
 def invite(
@@ -239,7 +269,11 @@ def invite(
     invitees = []
     with transaction.atomic():
         for email in cleaned:
-            user = User.objects.filter(email__iexact=email, is_active=True).first()
+            # Bind to an account only where its owner verified this address; anyone else who
+            # typed it into a profile gets nothing, and its real owner gets a sign-up link.
+            user = User.objects.filter(
+                email__iexact=email, is_active=True, email_verified=True
+            ).first()
             invitee, created = Invitee.objects.get_or_create(
                 consultation=consultation,
                 email=email.lower(),
@@ -368,15 +402,15 @@ def _require_open(consultation: Consultation) -> None:
 # --- statements -------------------------------------------------------------------------
 
 
-def _check_text(text: str) -> str:
+def _check_text(text: str, *, field: str = "text") -> str:
     text = " ".join(text.split())
     if not text:
-        raise ServiceError(_("The statement is empty."), field="text")
+        raise ServiceError(_("The statement is empty."), field=field)
     if len(text) > STATEMENT_MAX_LENGTH:
         raise ServiceError(
             _("The statement is too long: %(n)d characters, %(max)d at most.")
             % {"n": len(text), "max": STATEMENT_MAX_LENGTH},
-            field="text",
+            field=field,
         )
     return text
 
@@ -576,6 +610,10 @@ def _upsert_vote(
     insert on the unique (participant, statement) constraint, the update on the value
     read. When a concurrent request won, the transaction is rolled back (nothing of this
     request was written) and the loop reads again.
+
+    The history row is stamped after the current vote is written, that is once its row is
+    locked: a concurrent change of the same vote commits before this stamp is taken, so
+    history timestamps (and ids) follow commit order and a replay ends on the stored vote.
     """
     for _attempt in range(3):
         if current is not None and current.value == value:
@@ -604,7 +642,7 @@ def _upsert_vote(
                     participant_id=participant_id,
                     statement_id=statement_id,
                     value=value,
-                    created_at=now,
+                    created_at=timezone.now(),
                 )
             return vote
         except (IntegrityError, _VoteConflict):
@@ -647,19 +685,29 @@ def analysis_delay() -> float:
 
 
 def request_analysis(*, consultation_id: int) -> bool:
-    """Queue one analysis run unless one is already pending (the debounce). True if queued."""
-    from .tasks import analyze_consultation_task
+    """Queue one analysis run unless one is already pending (the debounce). True if queued.
 
+    Every request counts in ``analysis_requests``: a run under way sees the count changed
+    when it finishes and queues the next run, so what was requested meanwhile is not lost.
+    """
     now = timezone.now()
     stale = now - dt.timedelta(seconds=STALE_PENDING_SECONDS)
+    rows = Consultation.objects.filter(pk=consultation_id)
+    counted = {"analysis_requests": F("analysis_requests") + 1}
     # a run pending for too long was lost (worker died, enqueue failed): queue a new one
-    queued = (
-        Consultation.objects.filter(pk=consultation_id)
-        .filter(Q(analysis_pending=False) | Q(analysis_requested_at__lt=stale))
-        .update(analysis_pending=True, analysis_requested_at=now)
+    queued = rows.filter(Q(analysis_pending=False) | Q(analysis_requested_at__lt=stale)).update(
+        analysis_pending=True, analysis_requested_at=now, **counted
     )
     if not queued:
+        rows.update(**counted)
         return False
+    _enqueue_analysis(consultation_id)
+    return True
+
+
+def _enqueue_analysis(consultation_id: int) -> None:
+    """Enqueue the analysis task when the current transaction commits."""
+    from .tasks import analyze_consultation_task
 
     def enqueue() -> None:
         task = analyze_consultation_task
@@ -669,7 +717,6 @@ def request_analysis(*, consultation_id: int) -> bool:
         task.enqueue(consultation_id)
 
     transaction.on_commit(enqueue)
-    return True
 
 
 def declared_labels(consultation: Consultation) -> dict[int, str]:
@@ -695,17 +742,52 @@ def declared_labels(consultation: Consultation) -> dict[int, str]:
     }
 
 
-def run_analysis(*, consultation_id: int) -> AnalysisResult | None:
-    """Recompute the analysis from the current votes and store it as a new version."""
-    from middleground.analysis.opinion import analyze
+def _history_mark(consultation_id: int) -> tuple[int, int | None]:
+    """The vote history's size and last id: a vote cast since this was read changes it."""
+    mark = VoteEvent.objects.filter(consultation_id=consultation_id).aggregate(
+        n=Count("pk"), last=Max("pk")
+    )
+    return mark["n"], mark["last"]
 
+
+def run_analysis(*, consultation_id: int) -> AnalysisResult | None:
+    """Recompute the analysis from the current votes and store it as a new version.
+
+    ``analysis_pending`` stays set until the result is stored: a run that dies leaves it
+    set, and ``periodic`` queues the run again. It is cleared, in the transaction that
+    stores the result, only if nothing came in during the run (no vote in the history, no
+    new request); otherwise the next run is queued at once.
+    """
     consultation = Consultation.objects.filter(pk=consultation_id).first()
     if consultation is None:
         return None
-    # votes arriving from now on queue the next run
-    Consultation.objects.filter(pk=consultation_id).update(analysis_pending=False)
+    # read before the votes: a vote from now on changes the mark and queues the next run
+    history = _history_mark(consultation_id)
     started = time.perf_counter()
+    computed = _compute_analysis(consultation)
+    with transaction.atomic():
+        stored = _store_analysis(consultation, *computed, started) if computed else None
+        unchanged = _history_mark(consultation_id) == history
+        cleared = unchanged and (
+            Consultation.objects.filter(
+                pk=consultation_id, analysis_requests=consultation.analysis_requests
+            ).update(analysis_pending=False)
+        )
+        if not cleared:
+            Consultation.objects.filter(pk=consultation_id).update(
+                analysis_pending=True, analysis_requested_at=timezone.now()
+            )
+            _enqueue_analysis(consultation_id)
+    return stored
+
+
+def _compute_analysis(consultation: Consultation) -> tuple[Any, dict[str, Any], int, int] | None:
+    """The engine's result on the current votes (None without statements)."""
+    from middleground.analysis.opinion import analyze
+
     statements = list(consultation.statements.values_list("number", "status", "is_meta"))
+    if not statements:
+        return None
     rows = list(
         Vote.objects.filter(consultation=consultation)
         .order_by("updated_at", "pk")
@@ -718,8 +800,6 @@ def run_analysis(*, consultation_id: int) -> AnalysisResult | None:
     meta = [n for n, _status, is_meta in statements if is_meta]
     previous = selectors.latest_result(consultation)
     declared = declared_labels(consultation)
-    if not statements:
-        return None
     result = analyze(
         (participants, statement_ids, values),
         statements=[n for n, _s, _m in statements],
@@ -732,7 +812,19 @@ def run_analysis(*, consultation_id: int) -> AnalysisResult | None:
     data = result.to_dict()
     data["n_votes"] = len(rows)
     data["timeline"] = selectors.participation_timeline(consultation)
+    return result, data, len(rows), len(set(participants))
+
+
+def _store_analysis(
+    consultation: Consultation,
+    result: Any,
+    data: dict[str, Any],
+    n_votes: int,
+    n_participants: int,
+    started: float,
+) -> AnalysisResult | None:
     duration = int((time.perf_counter() - started) * 1000)
+    previous = selectors.latest_result(consultation)
     for _attempt in range(5):
         version = (previous.version + 1) if previous else 1
         try:
@@ -742,8 +834,8 @@ def run_analysis(*, consultation_id: int) -> AnalysisResult | None:
                     version=version,
                     computed_at=timezone.now(),
                     duration_ms=duration,
-                    n_votes=len(rows),
-                    n_participants=len(set(participants)),
+                    n_votes=n_votes,
+                    n_participants=n_participants,
                     result=data,
                     k_smoothing=result.k_smoothing.to_dict(),
                     priorities={

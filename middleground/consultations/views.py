@@ -18,7 +18,7 @@ from middleground.core.forms import call_service, filter_params
 from . import interop, selectors, services
 from .forms import ConsultationEditForm, ConsultationForm, ImportForm, InviteForm, StatementForm
 from .identity import client_ip, cookie_id, ensure_cookie_id, store_cookie_id
-from .models import Status
+from .models import CHOOSABLE_STATUSES
 
 
 def _htmx(request) -> bool:
@@ -37,7 +37,7 @@ def index(request) -> HttpResponse:
     return render(
         request,
         "consultations/index.html",
-        {"page": page, "params": params, "statuses": Status.choices},
+        {"page": page, "params": params, "statuses": CHOOSABLE_STATUSES},
     )
 
 
@@ -304,14 +304,20 @@ def results_status(request, slug: str) -> HttpResponse:
 
 def export_polis(request, slug: str) -> HttpResponse:
     consultation = selectors.get_consultation(request.user, slug=slug)
-    response = HttpResponse(interop.polis_zip(consultation), content_type="application/zip")
+    response = HttpResponse(
+        interop.polis_zip(consultation, full=selectors.is_manager(request.user, consultation)),
+        content_type="application/zip",
+    )
     response["Content-Disposition"] = f'attachment; filename="{consultation.slug}-polis.zip"'
     return response
 
 
 def export_json(request, slug: str) -> HttpResponse:
     consultation = selectors.get_consultation(request.user, slug=slug)
-    response = JsonResponse(interop.export_json(consultation), json_dumps_params={"indent": 1})
+    response = JsonResponse(
+        interop.export_json(consultation, full=selectors.is_manager(request.user, consultation)),
+        json_dumps_params={"indent": 1},
+    )
     response["Content-Disposition"] = f'attachment; filename="{consultation.slug}.json"'
     return response
 

@@ -182,6 +182,7 @@ def load_demo(*, experts_per_institution: int = 3, seed: int = 2025) -> dict[str
                 "first_name": first,
                 "last_name": f"({last}, demo)",
                 "email": f"{username}@demo.invalid",
+                "email_verified": True,  # demo personas stand for people who joined by invitation
                 "role": role,
                 "institution": affiliation,
                 "is_staff": role == Role.SECRETARIAT,

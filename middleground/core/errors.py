@@ -1,5 +1,11 @@
 """The one error type services raise for bad input: a message and the field to blame."""
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
 
 class ServiceError(Exception):
     """Bad input or a forbidden state change, reported to the user as it is.
@@ -12,3 +18,34 @@ class ServiceError(Exception):
         self.message = message
         self.field = field
         self.status = status
+
+
+def check_length(text: str, limit: int, *, field: str, label: str | None = None) -> str:
+    """``text`` if it fits ``limit``; longer text is refused, never cut, so nothing is lost.
+
+    Databases do not check a TextField's length, and the API and scripts skip the forms: every
+    service that takes typed text checks it here. ``label`` names the text in the message
+    where the field alone would not tell the person which one (an item of a form).
+    """
+    if len(text) <= limit:
+        return text
+    if label is None:
+        message = _("This text is too long: %(n)d characters, %(max)d at most.") % {
+            "n": len(text),
+            "max": limit,
+        }
+    else:
+        message = _("%(what)s is too long: %(n)s characters, at most %(max)s.") % {
+            "what": label,
+            "n": len(text),
+            "max": limit,
+        }
+    raise ServiceError(message, field=field)
+
+
+def check_model_lengths(model: type[Model], fields: Mapping[str, Any]) -> None:
+    """Each text in ``fields`` checked against its model field's ``max_length``."""
+    for key, value in fields.items():
+        limit = getattr(model._meta.get_field(key), "max_length", None)
+        if isinstance(value, str) and limit is not None:
+            check_length(value, limit, field=key)

@@ -1,16 +1,17 @@
 """Library endpoints: ingest, read and search documents; export results; lexicon; saved
 searches. Each one: parse, authorise through selectors, call one service."""
 
-import csv
-import io
 import json
+from typing import Annotated
 
 from django.http import HttpResponse
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from middleground.core.csv_export import csv_dicts
 from middleground.core.errors import ServiceError
+from middleground.core.pagination import MAX_OFFSET, BoundedLimitOffsetPagination
 
 from . import selectors, services
 from .models import Access, DocType, FileStatus
@@ -35,7 +36,7 @@ EXPORT_LIMIT = 1000
 
 
 @router.get("/documents", response=list[DocumentSummary])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_documents(request):
     """Every document you may read, newest first; duplicates carry `duplicate_of`."""
     return selectors.documents(request.auth)
@@ -52,7 +53,8 @@ def upload_documents(
 ):
     """Upload one or more files (multipart field `files`). Up to 5 files are ingested at
     once (201); more run as background tasks (202: follow `/batches/{batch}`). A listing
-    page gives one document per article; a duplicate is linked (`duplicate_of`)."""
+    page gives one document per article; an exact duplicate is linked (`duplicate_of`, no
+    text of its own), a near-duplicate keeps its text and is linked with `similar_to`."""
     batch = services.ingest_batch(
         actor=request.auth,
         files=[(f.name or "upload", f) for f in files or []],
@@ -80,10 +82,12 @@ def upload_documents(
 @router.get("/documents/{int:document_id}", response=DocumentOut)
 def get_document(request, document_id: int):
     """One document with its text, tags (and the terms that matched), `data_notes` and
-    `duplicate_of` (null when you may not read the original)."""
+    `duplicate_of` or `similar_to` (null when you may not read the original)."""
     document = selectors.get_document(request.auth, document_id)
     if document.duplicate_of_id and selectors.visible_duplicate_of(request.auth, document) is None:
         document.duplicate_of_id = None
+    if document.similar_to_id and selectors.visible_similar_to(request.auth, document) is None:
+        document.similar_to_id = None
     return document
 
 
@@ -111,7 +115,12 @@ def _hit(hit) -> dict:
 
 
 @router.get("/search", response=SearchOut)
-def search(request, filters: Query[SearchQuery], limit: int = 20, offset: int = 0):
+def search(
+    request,
+    filters: Query[SearchQuery],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+):
     """Full-text search with filters, ranked (or by date), with highlighted snippets and
     facet counts. Only documents you may read are counted or shown."""
     page = _search(request, filters, limit, offset)
@@ -153,11 +162,8 @@ def export_search(request, filters: Query[SearchQuery], format: str = "csv"):
         )
         response["Content-Disposition"] = 'attachment; filename="library-search.json"'
         return response
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=[*EXPORT_FIELDS, "snippet"])
-    writer.writeheader()
-    writer.writerows(rows)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    text = csv_dicts(rows, fieldnames=[*EXPORT_FIELDS, "snippet"])
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="library-search.csv"'
     return response
 

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from middleground.network.models import Country, FocusArea, Institution, RegionalGroup
 
 from .models import Access, DocType, Frequency
+from .selectors import MAX_QUERY
 
 LANGUAGES = [
     ("en", "English"),
@@ -26,7 +27,7 @@ class DateInput(forms.DateInput):
 class SearchForm(forms.Form):
     """The library's search bar and filters (GET)."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=300)
+    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_QUERY)
     country = forms.ChoiceField(label=_("Country mentioned"), required=False)
     regional_group = forms.ChoiceField(
         label=_("UN regional group"),

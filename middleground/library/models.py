@@ -111,6 +111,17 @@ class Document(models.Model):
         verbose_name=_("duplicate of"),
     )
     duplicate_kind = models.CharField(max_length=5, blank=True)  # exact / near
+    #: A near-duplicate keeps its own text (its own paragraphs must stay findable) and is
+    #: linked to the document it resembles; only an exact duplicate shares its original's.
+    similar_to = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="similar",
+        verbose_name=_("similar to"),
+    )
+    #: Estimated similarity to ``duplicate_of`` or ``similar_to``.
     duplicate_similarity = models.FloatField(null=True, blank=True)
     access = models.CharField(
         _("access"), max_length=12, choices=Access.choices, default=Access.PUBLIC

@@ -4,6 +4,7 @@ from . import services
 
 
 def run() -> str:
-    """Send the daily and weekly digests of saved searches that are due."""
+    """Send the saved-search digests that are due; fail uploads whose ingestion was lost."""
     sent = services.send_digests()
-    return f"{sent} saved-search digests sent"
+    failed = services.fail_stale_uploads()
+    return f"{sent} saved-search digests sent, {failed} stale uploads marked failed"

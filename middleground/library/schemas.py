@@ -42,7 +42,12 @@ class DocumentSummary(Schema):
     kind: str
     language: str
     access: str
-    duplicate_of: int | None = None
+    duplicate_of: int | None = Field(
+        None, description="Exact duplicate of this document: its text is stored there"
+    )
+    similar_to: int | None = Field(
+        None, description="Near-duplicate of this document (its own text is kept)"
+    )
     url: str
 
     @staticmethod
@@ -52,6 +57,10 @@ class DocumentSummary(Schema):
     @staticmethod
     def resolve_duplicate_of(obj) -> int | None:
         return obj.duplicate_of_id
+
+    @staticmethod
+    def resolve_similar_to(obj) -> int | None:
+        return obj.similar_to_id
 
 
 class DocumentOut(DocumentSummary):

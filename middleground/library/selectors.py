@@ -48,6 +48,8 @@ from .text import QueryTerm, Snippet, query_terms, snippet
 from .text.tagging import load_focus_lexicon
 
 SORTS = ("relevance", "date")
+#: The longest search text a person may type (or save).
+MAX_QUERY = 300
 FACET_SIZE = 10
 
 
@@ -89,7 +91,7 @@ def visible_documents(user) -> QuerySet[Document]:
 def get_document(user, pk: int) -> Document:
     document = (
         visible_documents(user)
-        .select_related("duplicate_of", "task_force", "batch")
+        .select_related("duplicate_of", "similar_to", "task_force", "batch")
         .filter(pk=pk)
         .first()
     )
@@ -98,10 +100,18 @@ def get_document(user, pk: int) -> Document:
     return document
 
 
+def _readable(user, document: Document | None) -> Document | None:
+    return document if document is not None and can_read(user, document) else None
+
+
 def visible_duplicate_of(user, document: Document) -> Document | None:
     """The original a duplicate points to, if this user may read it."""
-    original = document.duplicate_of
-    return original if original is not None and can_read(user, original) else None
+    return _readable(user, document.duplicate_of)
+
+
+def visible_similar_to(user, document: Document) -> Document | None:
+    """The document a near-duplicate resembles, if this user may read it."""
+    return _readable(user, document.similar_to)
 
 
 def documents(user) -> QuerySet[Document]:

@@ -60,6 +60,14 @@ BACKGROUND_THRESHOLD = 5
 #: The search column is capped so PostgreSQL's tsvector (1 MB) always fits.
 MAX_SEARCH_TEXT = 1_000_000
 MAX_SAVED_SEARCHES = 50
+#: Lengths of what people type; longer is refused, never cut.
+MAX_SOURCE = 300
+MAX_SEARCH_NAME = 200
+MAX_TERMS = 500
+
+
+def _too_long(n: int, limit: int) -> str:
+    return _("This text is too long: %(n)d characters, %(max)d at most.") % {"n": n, "max": limit}
 
 
 def _forbidden() -> ServiceError:
@@ -230,11 +238,18 @@ def _forget_seen_paragraphs() -> None:
 
 
 def check_ingest(
-    actor, *, access: str, task_force: TaskForce | None, doc_type: str = DocType.OTHER
+    actor,
+    *,
+    access: str,
+    task_force: TaskForce | None,
+    doc_type: str = DocType.OTHER,
+    source: str = "",
 ) -> None:
     """Who may add documents, and with which access."""
     if not selectors.can_ingest(actor):
         raise _forbidden()
+    if len(source) > MAX_SOURCE:
+        raise ServiceError(_too_long(len(source), MAX_SOURCE), field="source")
     if access not in Access.values:
         raise ServiceError(_("Unknown access level '%(a)s'.") % {"a": access}, field="access")
     if doc_type not in DocType.values:
@@ -278,14 +293,20 @@ def ingest_file(
     batch: IngestBatch | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     tagger: Tagger | None = None,
+    file_row: IngestFile | None = None,
 ) -> list[Document]:
     """Extract, clean, split, tag and store one file; returns its documents (one per article
-    of a listing page). Duplicates are stored as links (``duplicate_of``) with no text.
+    of a listing page). An exact duplicate is stored as a link (``duplicate_of``) with no
+    text; a near-duplicate keeps its text and is linked with ``similar_to``.
+
+    With ``file_row`` (the batch's row for this file) the row is marked done in the same
+    transaction as the documents, and nothing is stored if it is no longer pending: a task
+    run again (its worker killed, the task re-queued) never stores a file twice.
 
     Raises ServiceError(field="file") with the file name and the reason when it cannot be
     ingested; nothing is stored then.
     """
-    check_ingest(actor, access=access, task_force=task_force, doc_type=doc_type)
+    check_ingest(actor, access=access, task_force=task_force, doc_type=doc_type, source=source)
     filename = (filename or "upload").rsplit("/", 1)[-1][:300]
     tagger = tagger or current_tagger()
     with _lock:
@@ -304,6 +325,9 @@ def ingest_file(
         except ExtractionError as exc:
             raise ServiceError(f"{exc.filename}: {exc.reason}", field="file") from exc
         with transaction.atomic():
+            if file_row is not None and not _lock_pending(file_row):
+                file_row.refresh_from_db()
+                return []
             docs = _store(
                 processed,
                 actor=actor,
@@ -313,6 +337,8 @@ def ingest_file(
                 source=source,
                 batch=batch,
             )
+            if file_row is not None:
+                _finish_row(file_row, FileStatus.DONE, docs=docs)
         for doc in docs:
             if doc.duplicate_of_id is None:
                 _duplicates.add(doc)
@@ -366,23 +392,15 @@ def _store(
         )
         if dup is not None:
             original, kind, similarity = dup
-            doc.duplicate_of = original
-            doc.duplicate_kind = kind
             doc.duplicate_similarity = round(similarity, 3)
-            doc.body = ""
-            doc.search_text = ""
-            doc.data_notes = [
-                *notes,
-                (
-                    _("Same text as document %(id)s: linked, not stored twice.")
-                    if kind == "exact"
-                    else _(
-                        "Near duplicate of document %(id)s (similarity %(s).2f): "
-                        "linked, not stored twice."
-                    )
-                )
-                % {"id": original.pk, "s": similarity},
-            ]
+            if kind == "exact":  # the same words: one stored text serves both
+                doc.duplicate_of, doc.duplicate_kind = original, kind
+                doc.body = doc.search_text = ""
+                note = _("Same text as document %(id)s: linked, not stored twice.")
+            else:  # its own paragraphs must stay readable and findable
+                doc.similar_to, dup = original, None
+                note = _("Similar to document %(id)s (similarity %(s).2f); its own text is kept.")
+            doc.data_notes = [*notes, note % {"id": original.pk, "s": similarity}]
         if dup is None:
             doc.search_text = (
                 doc.search_text
@@ -430,13 +448,13 @@ def create_batch(
     doc_type: str = DocType.OTHER,
     source: str = "",
 ) -> IngestBatch:
-    check_ingest(actor, access=access, task_force=task_force, doc_type=doc_type)
+    check_ingest(actor, access=access, task_force=task_force, doc_type=doc_type, source=source)
     return IngestBatch.objects.create(
         created_by=actor if actor.is_authenticated else None,
         access=access,
         task_force=task_force,
         doc_type=doc_type,
-        source=source[:300],
+        source=source,
     )
 
 
@@ -453,7 +471,7 @@ def ingest_batch(
     """Ingest several files. Each file is its own transaction: a failure is recorded on its
     row (name and reason) and the others go on. With ``background`` (default: more than
     ``BACKGROUND_THRESHOLD`` files) the files are stored and ingested by task workers."""
-    check_ingest(actor, access=access, task_force=task_force, doc_type=doc_type)
+    check_ingest(actor, access=access, task_force=task_force, doc_type=doc_type, source=source)
     files = list(files)
     if not files:
         raise ServiceError(_("Choose at least one file."), field="files")
@@ -506,10 +524,33 @@ def _batch_tagger(batch: IngestBatch) -> Tagger:
     return tagger
 
 
+def _lock_pending(row: IngestFile) -> bool:
+    """Inside a transaction: lock the row (SQLite's write transaction is exclusive anyway)
+    and tell whether it is still pending, i.e. no other run of its task finished it."""
+    pending = IngestFile.objects.select_for_update().filter(pk=row.pk, status=FileStatus.PENDING)
+    return pending.values_list("pk", flat=True).first() is not None
+
+
+def _finish_row(
+    row: IngestFile, status: str, *, error: str = "", docs: Sequence[Document] = ()
+) -> bool:
+    """Record a pending file's outcome; False if it was no longer pending (left as it is)."""
+    row.status, row.error, row.finished_at = status, error, timezone.now()
+    row.document_count = sum(1 for d in docs if d.duplicate_of_id is None)
+    row.duplicate_count = len(docs) - row.document_count
+    fields = ["status", "error", "finished_at", "document_count", "duplicate_count"]
+    changed = IngestFile.objects.filter(pk=row.pk, status=FileStatus.PENDING).update(
+        **{f: getattr(row, f) for f in fields}
+    )
+    if not changed:
+        row.refresh_from_db(fields=fields)
+    return bool(changed)
+
+
 def _ingest_row(row: IngestFile, data: bytes | IO[bytes], actor) -> None:
     batch = row.batch
     try:
-        docs = ingest_file(
+        ingest_file(
             actor=actor,
             data=data,
             filename=row.filename,
@@ -519,39 +560,90 @@ def _ingest_row(row: IngestFile, data: bytes | IO[bytes], actor) -> None:
             source=batch.source,
             batch=batch,
             tagger=_batch_tagger(batch),
+            file_row=row,
         )
     except ServiceError as exc:
-        row.status, row.error = FileStatus.FAILED, exc.message
+        _finish_row(row, FileStatus.FAILED, error=exc.message)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-        row.status, row.error = FileStatus.FAILED, f"{row.filename}: {type(exc).__name__}: {exc}"
-    else:
-        row.status = FileStatus.DONE
-        row.document_count = sum(1 for d in docs if d.duplicate_of_id is None)
-        row.duplicate_count = sum(1 for d in docs if d.duplicate_of_id is not None)
-    row.finished_at = timezone.now()
-    row.save(update_fields=["status", "error", "document_count", "duplicate_count", "finished_at"])
+        _finish_row(row, FileStatus.FAILED, error=f"{row.filename}: {type(exc).__name__}: {exc}")
+
+
+def _discard_upload(row: IngestFile) -> None:
+    """Remove the stored copy of a file that is done with (ingested or failed)."""
+    if row.upload:
+        row.upload.delete(save=False)
+        row.save(update_fields=["upload"])
 
 
 def run_ingest_file(*, file_id: int) -> None:
-    """Ingest one stored file of a background batch (what the task calls)."""
+    """Ingest one stored file of a background batch (what the task calls).
+
+    Safe to run again for the same file (a re-queued task): a file that is done or failed
+    is left as it is, only its stored copy removed if a killed worker left it behind.
+    """
     row = IngestFile.objects.select_related("batch", "batch__created_by").filter(pk=file_id).first()
-    if row is None or row.status != FileStatus.PENDING:
+    if row is None:
         return
+    if row.status == FileStatus.PENDING:
+        _ingest_stored(row)
+    _discard_upload(row)
+
+
+def _ingest_stored(row: IngestFile) -> None:
     actor = row.batch.created_by
     if actor is None:
-        row.status, row.error = FileStatus.FAILED, _("The uploader's account no longer exists.")
-        row.save(update_fields=["status", "error"])
+        _finish_row(row, FileStatus.FAILED, error=_("The uploader's account no longer exists."))
         return
     try:
         with row.upload.open("rb") as fh:
             data = fh.read()
-    except OSError as exc:
-        row.status, row.error = FileStatus.FAILED, f"{row.filename}: {exc}"
-        row.save(update_fields=["status", "error"])
+    except (OSError, ValueError) as exc:  # ValueError: no file was stored
+        _finish_row(row, FileStatus.FAILED, error=f"{row.filename}: {exc}")
         return
     _ingest_row(row, data, actor)
-    row.upload.delete(save=False)
-    row.save(update_fields=["upload"])
+
+
+#: A file still pending this long after its upload, with no task queued or running for
+#: it, was lost (its worker killed, its task gone): it is marked failed.
+STALE_UPLOAD = dt.timedelta(hours=2)
+
+
+def fail_stale_uploads(*, now: dt.datetime | None = None) -> int:
+    """Mark failed the files pending past :data:`STALE_UPLOAD` that no task will ingest, with
+    a reason the uploader sees on the batch page, and remove their stored copies.
+
+    Tasks are looked up in the database queue (``django_tasks_db``, the configured backend).
+    Returns how many files were marked failed.
+    """
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import ingest_file_task
+
+    now = now or timezone.now()
+    stale = list(
+        IngestFile.objects.filter(
+            status=FileStatus.PENDING, batch__created_at__lt=now - STALE_UPLOAD
+        )
+    )
+    if not stale:
+        return 0
+    queued = DBTaskResult.objects.filter(
+        task_path=ingest_file_task.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+    ).values_list("args_kwargs", flat=True)
+    busy = {(a.get("args") or [None])[0] for a in queued}
+    reason = _(
+        "%(name)s: the upload was interrupted before the file was ingested; please upload it again."
+    )
+    failed = 0
+    for row in stale:
+        if row.pk in busy:
+            continue
+        if _finish_row(row, FileStatus.FAILED, error=reason % {"name": row.filename}):
+            _discard_upload(row)
+            failed += 1
+    return failed
 
 
 def delete_document(*, actor, document: Document) -> None:
@@ -588,6 +680,10 @@ def update_lexicon(*, actor, focus_area: FocusArea, terms: Sequence[str] | None)
                 clean.append(term)
         if not clean:
             raise ServiceError(_("Give at least one term."), field="terms")
+        if len(clean) > MAX_TERMS:
+            raise ServiceError(
+                _("At most %(n)d terms per focus area.") % {"n": MAX_TERMS}, field="terms"
+            )
         FocusLexiconEntry.objects.update_or_create(
             focus_area=focus_area, defaults={"terms": clean, "updated_by": actor}
         )
@@ -604,14 +700,19 @@ def save_search(
 ) -> SavedSearch:
     if not actor.is_authenticated:
         raise _forbidden()
-    name = " ".join((name or "").split())[:200]
+    name = " ".join((name or "").split())
     if not name:
         raise ServiceError(_("Give the search a name."), field="name")
+    if len(name) > MAX_SEARCH_NAME:
+        raise ServiceError(_too_long(len(name), MAX_SEARCH_NAME), field="name")
     if frequency not in Frequency.values:
         raise ServiceError(_("Choose daily or weekly."), field="frequency")
     clean = selectors.SearchParams.from_mapping(params).to_params()
     if not clean:
         raise ServiceError(_("Search for something or choose a filter first."), field="name")
+    for key, value in clean.items():
+        if len(value) > selectors.MAX_QUERY:
+            raise ServiceError(_too_long(len(value), selectors.MAX_QUERY), field=key)
     with transaction.atomic():
         if SavedSearch.objects.filter(user=actor).count() >= MAX_SAVED_SEARCHES:
             raise ServiceError(_("You have too many saved searches."), field="name")

@@ -5,6 +5,7 @@ import importlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from middleground.core.forms import call_service
+from middleground.core.pagination import MAX_OFFSET
 from middleground.network import selectors as network
 
 from . import selectors, services
@@ -29,13 +31,25 @@ def _params(request) -> tuple[SearchForm, SearchParams]:
     return form, SearchParams.from_mapping({"q": request.GET.get("q", "")})
 
 
+#: Beyond this the offset would exceed what any list holds (and the database's integers).
+MAX_PAGE = MAX_OFFSET // PAGE_SIZE
+
+
+def _page_number(request) -> int:
+    """``?page=``: page 1 when it is not a whole number, 404 when it is past any list."""
+    raw = request.GET.get("page", "1").strip()
+    if not (raw.isascii() and raw.isdigit()):  # "1e20", "-3", "x"
+        return 1
+    number = int(raw) if len(raw) <= 18 else MAX_PAGE + 1  # no 4,300-digit parse
+    if number > MAX_PAGE:
+        raise Http404
+    return max(1, number)
+
+
 def index(request):
     """Search the library: text, filters, facets, sort; htmx swaps the results."""
     form, params = _params(request)
-    try:
-        page_number = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page_number = 1
+    page_number = _page_number(request)
     result = selectors.search(
         request.user, params, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE
     )
@@ -97,6 +111,8 @@ def document_detail(request, pk):
             "document": document,
             "original": selectors.visible_duplicate_of(request.user, document),
             "duplicates": selectors.visible_documents(request.user).filter(duplicate_of=document),
+            "similar_to": selectors.visible_similar_to(request.user, document),
+            "similar": selectors.visible_documents(request.user).filter(similar_to=document),
             "tags": selectors.tag_links(request.user, document),
             "related": selectors.related_documents(request.user, document),
             "paragraphs": [p for p in document.body.split("\n") if p.strip()],

@@ -2,7 +2,9 @@
 
 from django.http import HttpResponse
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from middleground.core.pagination import BoundedLimitOffsetPagination
 
 from . import selectors, services
 from .schemas import (
@@ -37,7 +39,7 @@ def _payload(schema, **kwargs) -> dict:
 
 
 @router.get("/countries", response=list[CountryOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_countries(request, filters: Query[RegistryQuery]):
     return selectors.countries(filters.to_filters())
 
@@ -53,7 +55,7 @@ def list_blocs(request):
 
 
 @router.get("/institutions", response=list[InstitutionOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_institutions(request, filters: Query[RegistryQuery]):
     return selectors.institutions(request.auth, filters.to_filters())
 
@@ -84,7 +86,7 @@ def delete_institution(request, institution_id: int):
 
 
 @router.get("/applications", response=list[ApplicationOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_applications(request):
     return selectors.applications(request.auth)
 
@@ -107,7 +109,7 @@ def decide(request, application_id: int, payload: DecisionIn):
 
 
 @router.get("/experts", response=list[ExpertOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_experts(request, filters: Query[RegistryQuery]):
     return selectors.experts(request.auth, filters.to_filters())
 
@@ -167,7 +169,7 @@ def delete_focus_area(request, slug: str):
 
 
 @router.get("/task-forces", response=list[TaskForceOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_task_forces(request, filters: Query[RegistryQuery]):
     return selectors.task_forces(filters.to_filters())
 

@@ -55,7 +55,7 @@ class Country(models.Model):
 class FocusArea(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=5_000)
     sdgs = models.JSONField(_("SDGs served"), default=list, help_text=_("Numbers 1-17"))
 
     class Meta:
@@ -86,7 +86,7 @@ class Institution(models.Model):
         Country, on_delete=models.PROTECT, related_name="institutions", verbose_name=_("country")
     )
     website = models.URLField(_("website"), blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=10_000)
     focus_areas = models.ManyToManyField(
         FocusArea, blank=True, related_name="institutions", verbose_name=_("focus areas")
     )
@@ -125,7 +125,7 @@ class MembershipApplication(models.Model):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    motivation = models.TextField(_("motivation"))
+    motivation = models.TextField(_("motivation"), max_length=5_000)
     status = models.CharField(
         _("status"),
         max_length=10,
@@ -136,7 +136,7 @@ class MembershipApplication(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(blank=True)
+    decision_note = models.TextField(blank=True, max_length=2_000)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -214,7 +214,7 @@ class TaskForce(models.Model):
     members = models.ManyToManyField(
         Institution, blank=True, related_name="task_forces", verbose_name=_("member institutions")
     )
-    mandate = models.TextField(_("mandate"))
+    mandate = models.TextField(_("mandate"), max_length=10_000)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

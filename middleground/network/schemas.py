@@ -1,7 +1,17 @@
+from typing import Any
+
 from ninja import Field, FilterSchema, Schema
 from pydantic import HttpUrl
 
+from .models import Expert, FocusArea, Institution, MembershipApplication, TaskForce
 from .selectors import RegistryFilters
+
+
+def _text(model, name: str, default: Any = "", **kwargs: Any) -> Any:
+    """A text field whose length the service checks (a 400 naming the field): the limit
+    is the model's, documented here as ``maxLength``."""
+    limit = model._meta.get_field(name).max_length
+    return Field(default, json_schema_extra={"maxLength": limit}, **kwargs)
 
 
 class RegistryQuery(FilterSchema):
@@ -50,14 +60,14 @@ class FocusAreaOut(Schema):
 
 
 class FocusAreaIn(Schema):
-    name: str
-    description: str = ""
+    name: str = _text(FocusArea, "name", ...)
+    description: str = _text(FocusArea, "description")
     sdgs: list[int] = []
 
 
 class FocusAreaPatch(Schema):
-    name: str | None = None
-    description: str | None = None
+    name: str | None = _text(FocusArea, "name", None)
+    description: str | None = _text(FocusArea, "description", None)
     sdgs: list[int] | None = None
 
 
@@ -80,29 +90,29 @@ class InstitutionOut(Schema):
 
 
 class InstitutionIn(Schema):
-    name: str = Field(..., min_length=1, max_length=300)
+    name: str = _text(Institution, "name", ..., min_length=1)
     kind: str
     country: str = Field(..., min_length=2, max_length=2)
-    acronym: str = Field("", max_length=30)
+    acronym: str = _text(Institution, "acronym")
     website: HttpUrl | None = None
-    description: str = ""
+    description: str = _text(Institution, "description")
     focus_areas: list[str] = []
     verified: bool = False
 
 
 class InstitutionPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=300)
+    name: str | None = _text(Institution, "name", None, min_length=1)
     kind: str | None = None
     country: str | None = Field(None, min_length=2, max_length=2)
-    acronym: str | None = Field(None, max_length=30)
+    acronym: str | None = _text(Institution, "acronym", None)
     website: HttpUrl | None = None
-    description: str | None = None
+    description: str | None = _text(Institution, "description", None)
     focus_areas: list[str] | None = None
     verified: bool | None = None
 
 
 class ApplicationIn(InstitutionIn):
-    motivation: str = Field(..., min_length=1, max_length=5000)
+    motivation: str = _text(MembershipApplication, "motivation", ..., min_length=1)
 
 
 class ApplicationOut(Schema):
@@ -115,7 +125,7 @@ class ApplicationOut(Schema):
 
 class DecisionIn(Schema):
     approve: bool
-    note: str = ""
+    note: str = _text(MembershipApplication, "decision_note")
 
 
 class ExpertOut(Schema):
@@ -137,24 +147,24 @@ class ExpertOut(Schema):
 
 
 class ExpertIn(Schema):
-    name: str = Field(..., min_length=1, max_length=200)
+    name: str = _text(Expert, "name", ..., min_length=1)
     country: str = Field(..., min_length=2, max_length=2)
     institution: int | None = None
-    title: str = Field("", max_length=300)
+    title: str = _text(Expert, "title")
     focus_areas: list[str] = []
     languages: list[str] = []
-    bio: str = Field("", max_length=2000)
+    bio: str = _text(Expert, "bio")
     visibility: str = "public"
 
 
 class ExpertPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: str | None = _text(Expert, "name", None, min_length=1)
     country: str | None = Field(None, min_length=2, max_length=2)
     institution: int | None = None
-    title: str | None = Field(None, max_length=300)
+    title: str | None = _text(Expert, "title", None)
     focus_areas: list[str] | None = None
     languages: list[str] | None = None
-    bio: str | None = Field(None, max_length=2000)
+    bio: str | None = _text(Expert, "bio", None)
     visibility: str | None = None
 
 
@@ -177,16 +187,16 @@ class TaskForceOut(Schema):
 
 
 class TaskForceIn(Schema):
-    name: str = Field(..., min_length=1, max_length=200)
+    name: str = _text(TaskForce, "name", ..., min_length=1)
     focus_area: str
     chair: int
-    mandate: str = Field(..., min_length=1)
+    mandate: str = _text(TaskForce, "mandate", ..., min_length=1)
     members: list[int] = []
 
 
 class TaskForcePatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: str | None = _text(TaskForce, "name", None, min_length=1)
     focus_area: str | None = None
     chair: int | None = None
-    mandate: str | None = None
+    mandate: str | None = _text(TaskForce, "mandate", None)
     members: list[int] | None = None

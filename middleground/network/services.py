@@ -1,5 +1,6 @@
 """Writes of the network registry. Every write checks its actor and leaves an audit line."""
 
+import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from middleground.accounts.models import Role, User
 from middleground.accounts.services import record_audit
-from middleground.core.errors import ServiceError
+from middleground.core.errors import ServiceError, check_model_lengths
 
 from .models import (
     ApplicationStatus,
@@ -22,6 +23,10 @@ from .models import (
     TaskForce,
     Visibility,
 )
+
+#: Membership applications a person may have waiting, and may send in a day.
+MAX_PENDING_APPLICATIONS = 3
+MAX_APPLICATIONS_PER_DAY = 5
 
 
 def _forbidden() -> ServiceError:
@@ -80,6 +85,7 @@ def _institution_fields(data: dict[str, Any]) -> dict[str, Any]:
         fields["kind"] = data["kind"]
     if data.get("country") is not None:
         fields["country"] = resolve_country(data["country"])
+    check_model_lengths(Institution, fields)
     return fields
 
 
@@ -169,21 +175,53 @@ def apply_for_membership(
     """A signed-in person proposes their institution; it stays unlisted until approved."""
     if not actor.is_authenticated:
         raise ServiceError(_("Sign in to apply."), status=401)
-    if not motivation.strip():
+    motivation = motivation.strip()
+    if not motivation:
         raise ServiceError(_("Please say why the institution wants to join."), field="motivation")
+    check_model_lengths(MembershipApplication, {"motivation": motivation})
     fields = _institution_fields(data)
     for required in ("name", "kind", "country"):
         if required not in fields:
             raise ServiceError(_("This field is required."), field=required)
+    if MembershipApplication.objects.filter(
+        institution__name__iexact=fields["name"], status=ApplicationStatus.PENDING
+    ).exists():
+        raise ServiceError(
+            _("An application for this institution is already waiting for a decision."),
+            field="name",
+        )
     _check_unique_name(fields["name"])
     with transaction.atomic():
+        # Lock the applicant's row: concurrent applications by one person are counted in turn.
+        User.objects.select_for_update().filter(pk=actor.pk).first()
+        _check_application_rate(actor)
         institution = Institution.objects.create(
             slug=_unique_slug(Institution, fields["name"]), is_member=False, **fields
         )
         application = MembershipApplication.objects.create(
-            institution=institution, submitted_by=actor, motivation=motivation.strip()
+            institution=institution, submitted_by=actor, motivation=motivation
         )
     return application
+
+
+def _check_application_rate(actor: User) -> None:
+    mine = MembershipApplication.objects.filter(submitted_by=actor)
+    if mine.filter(status=ApplicationStatus.PENDING).count() >= MAX_PENDING_APPLICATIONS:
+        raise ServiceError(
+            _(
+                "You already have %(n)d applications waiting for a decision; "
+                "please wait for the secretariat to decide them."
+            )
+            % {"n": MAX_PENDING_APPLICATIONS},
+            status=429,
+        )
+    since = timezone.now() - dt.timedelta(days=1)
+    if mine.filter(created_at__gte=since).count() >= MAX_APPLICATIONS_PER_DAY:
+        raise ServiceError(
+            _("You have sent %(n)d applications today; please try again tomorrow.")
+            % {"n": MAX_APPLICATIONS_PER_DAY},
+            status=429,
+        )
 
 
 def decide_application(
@@ -195,6 +233,7 @@ def decide_application(
         raise ServiceError(
             _("This application has already been decided."), field="status", status=409
         )
+    check_model_lengths(MembershipApplication, {"decision_note": note})
     with transaction.atomic():
         application.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED
         application.decided_by, application.decided_at, application.decision_note = (
@@ -251,6 +290,7 @@ def _expert_fields(data: dict[str, Any]) -> dict[str, Any]:
         if data["visibility"] not in Visibility.values:
             raise ServiceError(_("Unknown visibility."), field="visibility")
         fields["visibility"] = data["visibility"]
+    check_model_lengths(Expert, fields)
     return fields
 
 
@@ -315,6 +355,8 @@ def save_focus_area(
     name = str(data.get("name") or (focus_area.name if focus_area else "")).strip()
     if not name:
         raise ServiceError(_("This field is required."), field="name")
+    description = data.get("description")
+    check_model_lengths(FocusArea, {"name": name, "description": description})
     sdgs = data.get("sdgs", focus_area.sdgs if focus_area else [])
     if not isinstance(sdgs, list) or any(not isinstance(n, int) or not 1 <= n <= 17 for n in sdgs):
         raise ServiceError(_("SDGs are numbers from 1 to 17."), field="sdgs")
@@ -329,8 +371,8 @@ def save_focus_area(
             action = "focus_area.update"
         focus_area.name = name
         focus_area.sdgs = sorted(set(sdgs))
-        if data.get("description") is not None:
-            focus_area.description = str(data["description"])
+        if description is not None:
+            focus_area.description = str(description)
         focus_area.save()
         record_audit(actor=actor, action=action, target=focus_area)
     return focus_area
@@ -388,6 +430,7 @@ def save_task_force(
         for required in ("name", "mandate", "focus_area", "chair"):
             if required not in fields:
                 raise ServiceError(_("This field is required."), field=required)
+    check_model_lengths(TaskForce, fields)
     with transaction.atomic():
         if task_force is None:
             task_force = TaskForce(slug=_unique_slug(TaskForce, fields["name"]))

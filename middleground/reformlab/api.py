@@ -9,7 +9,9 @@ from typing import Any
 
 from django.http import HttpResponse, JsonResponse
 from ninja import Body, Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from middleground.core.pagination import BoundedLimitOffsetPagination
 
 from . import reports, selectors, services
 from .exports import report_json
@@ -45,7 +47,7 @@ def list_bodies(request):
 
 
 @router.get("/scenarios", response=list[ScenarioOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_scenarios(request, body: str = "", q: str = ""):
     return selectors.scenarios(request.auth, body=body, q=q)
 

@@ -3,6 +3,18 @@
 from django.db import migrations, models
 
 
+def verify_invited_addresses(apps, schema_editor):
+    """An invitation accepted at the person's current address proves they receive mail there."""
+    Invitation = apps.get_model("accounts", "Invitation")
+    User = apps.get_model("accounts", "User")
+    verified = {
+        invitation.used_by_id
+        for invitation in Invitation.objects.filter(used_by__isnull=False).select_related("used_by")
+        if invitation.used_by.email and invitation.used_by.email.lower() == invitation.email.lower()
+    }
+    User.objects.filter(pk__in=verified).update(email_verified=True)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -15,4 +27,5 @@ class Migration(migrations.Migration):
             name='email_verified',
             field=models.BooleanField(default=False, editable=False, verbose_name='e-mail verified'),
         ),
+        migrations.RunPython(verify_invited_addresses, migrations.RunPython.noop),
     ]

@@ -1,3 +1,5 @@
+from middleground.accounts.models import ApiToken
+from middleground.accounts.services import issue_api_token
 from middleground.core.tests.authz import SECRETARIAT_PAGE, SIGNED_IN, Row, by_persona, everyone
 
 ROWS = [
@@ -13,7 +15,22 @@ ROWS = [
         everyone(200),
         name="accounts:password_reset_confirm",
     ),
+    Row("GET", "/accounts/password/", SIGNED_IN, name="accounts:password_change"),
     Row("GET", "/accounts/profile/", SIGNED_IN, name="accounts:profile"),
+    Row(
+        "GET",
+        "/accounts/profile/email/not-a-signed-link/",
+        by_persona(302, 404, 404, 404, 404),
+        name="accounts:confirm_email",
+    ),
+    Row("GET", "/accounts/tokens/", SIGNED_IN, name="accounts:api_tokens"),
+    Row(
+        "POST",
+        "/accounts/tokens/{token_id}/revoke/",
+        by_persona(302, 404, 302, 404, 404),  # bob's token: only bob revokes it
+        name="accounts:revoke_api_token",
+        params={"token_id": "bob_token_id"},
+    ),
     Row("GET", "/accounts/profile/export.json", SIGNED_IN, name="accounts:export"),
     Row("GET", "/accounts/profile/delete/", SIGNED_IN, name="accounts:delete"),
     Row("GET", "/accounts/invitations/", SECRETARIAT_PAGE, name="accounts:invitations"),
@@ -33,4 +50,16 @@ ROWS = [
         payload=lambda w: {"username": "alice", "password": "wrong"},
     ),
     Row("GET", "/api/v1/auth/me", by_persona(401, 200, 200, 200, 200)),
+    Row("GET", "/api/v1/auth/tokens", by_persona(401, 200, 200, 200, 200)),
+    Row(
+        "DELETE",
+        "/api/v1/auth/tokens/{token_id}",
+        by_persona(401, 404, 204, 404, 404),
+        params={"token_id": "bob_token_id"},
+    ),
 ]
+
+
+def world_values(world) -> dict[str, object]:
+    issue_api_token(user=world["users"]["bob"], name="authz")
+    return {"bob_token_id": ApiToken.objects.get(name="authz").pk}

@@ -1,4 +1,4 @@
-"""Declared-group consensus: Beta intervals, the all-groups rule, small groups reported."""
+"""Declared-group consensus: Beta intervals, the all-groups rule, small groups never shown."""
 
 from __future__ import annotations
 
@@ -44,19 +44,43 @@ def _regional_votes():
     return groups, rows
 
 
-def test_consensus_needs_every_counted_group_and_reports_small_groups():
+def test_consensus_needs_every_shown_group():
     groups, rows = _regional_votes()
-    participant, statement, vote = zip(*rows, strict=True)
-    result = declared_consensus(participant, statement, vote, groups, min_group_size=5)
+    # without the lone member, the three regions are shown and agree on water only
+    regions = [row for row in rows if row[0] != 99]
+    result = declared_consensus(*zip(*regions, strict=True), groups, min_group_size=5)
     assert result.groups == ["Africa", "Asia-Pacific", "Latin America"]
     assert result.sizes == [10, 10, 10]
-    assert result.small_groups == {"Western Europe": 1}
     assert result.agree == ["water"]
     assert "tariffs" not in result.agree
-    # with the small group counted, its single disagreement breaks the consensus
+    # with the lone disagreeing member counted as a group, the consensus breaks
+    participant, statement, vote = zip(*rows, strict=True)
     everyone = declared_consensus(participant, statement, vote, groups, min_group_size=1)
     assert everyone.agree == []
     assert everyone.small_groups == {}
+
+
+def test_a_lone_member_is_never_shown_nor_recoverable_by_subtraction():
+    groups, rows = _regional_votes()
+    participant, statement, vote = zip(*rows, strict=True)
+    result = declared_consensus(participant, statement, vote, groups, min_group_size=5)
+    # Western Europe (1) is not shown; Africa, the smallest shown group (ties by label),
+    # is suppressed with it, so the votes not in a shown group are eleven people's
+    assert result.groups == ["Asia-Pacific", "Latin America"]
+    assert result.unattributed == 11
+    document = result.to_dict()
+    assert "Western Europe" not in str(document) and "small_groups" not in document
+    water = result.statement_ids.index("water")
+    total = sum(1 for _p, s, _v in rows if s == "water")
+    assert total - int(result.votes[:, water].sum()) == 11
+
+
+def test_small_groups_are_shown_merged_when_the_merge_is_big_enough():
+    groups = {p: ("A" if p < 10 else f"tiny-{p}") for p in range(16)}
+    result = declared_consensus(list(range(16)), ["x"] * 16, [1] * 16, groups, min_group_size=5)
+    assert result.groups == ["A", declared.OTHER_LABEL]
+    assert result.sizes == [10, 6] and result.unattributed == 0
+    assert "tiny-10" not in str(result.to_dict())
 
 
 def test_disagreement_across_groups_is_reported_too():
@@ -85,6 +109,6 @@ def test_analyze_reports_declared_groups_in_its_json():
     )
     document = result.to_dict()["declared_groups"]
     assert document["consensus"]["agree"] == ["water"]
-    assert document["small_groups"] == [{"label": "Western Europe", "size": 1}]
+    assert document["unattributed_participants"] == 11
     water = next(s for s in document["statements"] if s["id"] == "water")
-    assert water["per_group"]["Africa"]["agrees"] == 10
+    assert water["per_group"]["Asia-Pacific"]["agrees"] == 10

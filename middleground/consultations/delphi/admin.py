@@ -2,7 +2,7 @@
 
 Deliberately absent: ``PanelSeat`` (pseudonym -> person), ``PanelInvite`` (who was
 invited), ``Panellist`` (pseudonyms with their declared groups) and ``Reminder``. Answers
-are read-only and show only the pseudonym.
+are read-only, of closed rounds only, listed by pseudonym only.
 """
 
 from django.contrib import admin
@@ -40,20 +40,48 @@ class RoundAdmin(admin.ModelAdmin):
 
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
-    """Read-only: answers under pseudonyms, never a person."""
+    """Read-only: answers of closed rounds under pseudonyms, never a person.
 
-    list_display = ("pseudonym", "item", "round_number", "value")
+    An open round's answers stay out (listing them as they arrive ties each to whoever
+    was just marked done). Nothing filters by panellist: panellist ids follow the order
+    of invitation, so ``?panellist__id__exact=`` would name the person. Answer ids follow
+    the order of answering, so rows link to no page, ids cannot be filtered, and only the
+    pseudonym column sorts (sorting by item or value breaks ties by id).
+    """
+
+    list_display = ("pseudonym", "item_text", "round_number", "answer")
+    list_display_links = None
     list_filter = ("round__study",)
-    fields = ("pseudonym", "item", "round_number", "value", "rationale", "outside_reason")
-    readonly_fields = fields
 
     @admin.display(description="pseudonym", ordering="panellist__pseudonym")
     def pseudonym(self, obj):
         return obj.panellist.pseudonym
 
+    @admin.display(description="item")
+    def item_text(self, obj):
+        return str(obj.item)
+
     @admin.display(description="round")
     def round_number(self, obj):
         return obj.round.number
+
+    @admin.display(description="value")
+    def answer(self, obj):
+        return obj.value
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).filter(round__closed_at__isnull=False)
+        # A total order that never falls back to ids, whatever ``?o=`` asks for.
+        order = ("round__study", "round__number", "item__position", "item", "panellist__pseudonym")
+        return qs.select_related("panellist", "round", "item").order_by(*order)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        if lookup.split("__")[0] in ("panellist", "id", "pk"):
+            return False  # refused with a 400 (DisallowedModelAdminLookup)
+        return super().lookup_allowed(lookup, value, request)
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None and super().has_view_permission(request)
 
     def has_add_permission(self, request):
         return False

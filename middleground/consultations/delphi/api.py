@@ -7,7 +7,9 @@ from typing import Any
 
 from django.urls import reverse
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from middleground.core.pagination import BoundedLimitOffsetPagination
 
 from . import selectors, services, stats
 from .schemas import (
@@ -38,7 +40,7 @@ def _accept_base(request) -> str:
 
 
 @router.get("/studies", response=list[StudyOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def list_studies(request, filters: Query[StudyQuery]):
     return selectors.studies(request.auth, q=filters.q, status=filters.status)
 

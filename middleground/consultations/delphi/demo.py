@@ -274,7 +274,8 @@ def _load_running_demo(alice: User, rng: random.Random) -> None:
     r2 = services.open_next_round(actor=alice, study=study, now=timezone.now() - timedelta(days=7))
     for p in panel[:6]:
         v = _clip(rng.gauss(5.5, 0.8), 1, 7)
-        Answer.objects.create(panellist=p, item=likert, round=r2, value=v)
+        # simulated answers of the open round are shown at once, as one published batch
+        Answer.objects.create(panellist=p, item=likert, round=r2, value=v, published_value=v)
 
 
 REASONS_HIGH = [

@@ -16,6 +16,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+#: Longest texts a person may type (refused beyond, never cut): answers, rationales, reasons
+ANSWER_MAX = 4000
+TITLE_MAX = 300
+QUESTION_MAX = 10_000
+ITEM_TEXT_MAX = 2000
+NOTE_MAX = 4000
+#: a topic, a scale label or a ranking option
+LABEL_MAX = 200
+UNIT_MAX = 40
+
 
 class StudyStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -35,9 +45,9 @@ class Anonymity(models.TextChoices):
 
 
 class Study(models.Model):
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
     slug = models.SlugField(max_length=320, unique=True)
-    question = models.TextField(_("question and background"))
+    question = models.TextField(_("question and background"), max_length=QUESTION_MAX)
     topics = models.JSONField(
         _("expertise topics"),
         default=list,
@@ -84,7 +94,7 @@ class Study(models.Model):
     previous_version = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="next_version"
     )
-    version_note = models.TextField(_("why this version"), blank=True)
+    version_note = models.TextField(_("why this version"), blank=True, max_length=NOTE_MAX)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -153,7 +163,7 @@ class Item(models.Model):
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField(default=0)
     kind = models.CharField(_("type"), max_length=10, choices=ItemKind.choices)
-    text = models.TextField(_("statement or question"))
+    text = models.TextField(_("statement or question"), max_length=ITEM_TEXT_MAX)
     config = models.JSONField(default=dict, blank=True)
     first_round = models.PositiveSmallIntegerField(default=1)
     last_round = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -282,14 +292,22 @@ class Answer(models.Model):
 
     ``value``: likert int, numeric float, ranking list of option ids (best first), pair
     ``{"desirability": int, "feasibility": int}``, text str.
+
+    ``published_value`` and ``published_rationale`` are what an *open* round shows: a copy
+    taken when the round's answers are published in a batch (``services.publish_batch``),
+    null until then. Closed rounds show ``value`` and ``rationale``.
     """
 
     panellist = models.ForeignKey(Panellist, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="answers")
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="answers")
     value = models.JSONField()
-    rationale = models.TextField(_("rationale"), blank=True, max_length=4000)
-    outside_reason = models.TextField(_("reason for an answer outside the IQR"), blank=True)
+    rationale = models.TextField(_("rationale"), blank=True, max_length=ANSWER_MAX)
+    outside_reason = models.TextField(
+        _("reason for an answer outside the IQR"), blank=True, max_length=ANSWER_MAX
+    )
+    published_value = models.JSONField(null=True, blank=True, editable=False)
+    published_rationale = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["round", "item", "panellist__pseudonym"]

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from . import stats
 from .models import Answer, Item, PanelInvite, PanelSeat, Round, Study, StudyStatus
 from .services import can_invite, can_manage, chairs_task_force, seat_of
 
@@ -104,18 +105,18 @@ def panel_status(user: Any, study: Study) -> list[dict[str, Any]]:
     """Who is on the panel and whether they have answered the open round — never what.
 
     The secretariat only. Sorted by name, with no time of answer, so the order tells
-    nothing either.
+    nothing either. An open round's list moves only in published batches, together with
+    its statistics (``services.publish_batch``), so neither can be diffed against the other.
     """
     if not can_manage(user, study):
         raise PermissionDenied
     round = study.open_round() or study.last_round()
     done: set[int] = set()
     if round is not None:
-        answered = Answer.objects.filter(round=round).values("panellist_id")
         done = set(
-            PanelSeat.objects.filter(study=study, panellist_id__in=answered).values_list(
-                "user_id", flat=True
-            )
+            PanelSeat.objects.filter(
+                study=study, panellist_id__in=stats.answered(round)
+            ).values_list("user_id", flat=True)
         )
     people = []
     for seat in PanelSeat.objects.filter(study=study).select_related("user"):

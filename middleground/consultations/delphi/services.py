@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,11 +19,18 @@ from django.utils.translation import override
 from middleground.accounts.models import Invitation, Role, User
 from middleground.accounts.services import create_invitation, record_audit
 from middleground.analysis import delphi as core
-from middleground.core.errors import ServiceError
+from middleground.core.errors import ServiceError, check_length
 from middleground.network.models import FocusArea, Institution, TaskForce
 
 from . import stats
 from .models import (
+    ANSWER_MAX,
+    ITEM_TEXT_MAX,
+    LABEL_MAX,
+    NOTE_MAX,
+    QUESTION_MAX,
+    TITLE_MAX,
+    UNIT_MAX,
     Anonymity,
     Answer,
     Item,
@@ -40,6 +48,11 @@ from .models import (
 LIKERT_POINTS = (5, 7, 9)
 #: Real-time mode asks for a reason outside the IQR once this many others have answered.
 LIVE_MIN_ANSWERS = 3
+#: An open round's answered list and statistics move only when this many more people answered.
+BATCH_SIZE = stats.MIN_GROUP_SIZE
+MAX_TOPICS = 20
+MAX_OPTIONS = 30
+MAX_INVITES = 200
 DEFAULT_LABELS = {
     5: ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"],
     7: [
@@ -127,16 +140,21 @@ def _study_fields(data: dict[str, Any]) -> dict[str, Any]:
     for key in STUDY_FIELDS:
         if key in data and data[key] is not None:
             fields[key] = data[key]
-    for key in ("title", "question"):
+    limits = {"title": (TITLE_MAX, _("The title")), "question": (QUESTION_MAX, _("The question"))}
+    for key, (limit, label) in limits.items():
         if key in fields:
-            fields[key] = str(fields[key]).strip()
+            fields[key] = check_length(str(fields[key]).strip(), limit, field=key, label=label)
             if not fields[key]:
                 raise ServiceError(_("This field is required."), field=key)
     if "topics" in fields:
         topics = fields["topics"]
         if isinstance(topics, str):
             topics = topics.split(",")
-        fields["topics"] = [str(t).strip() for t in topics if str(t).strip()][:20]
+        topics = [str(t).strip() for t in topics if str(t).strip()]
+        if len(topics) > MAX_TOPICS:
+            raise ServiceError(_("Give at most %(n)s topics.") % {"n": MAX_TOPICS}, field="topics")
+        label = _("A topic")
+        fields["topics"] = [check_length(t, LABEL_MAX, field="topics", label=label) for t in topics]
     if "mode" in fields and fields["mode"] not in StudyMode.values:
         raise ServiceError(_("Unknown mode."), field="mode")
     if "anonymity" in fields and fields["anonymity"] not in Anonymity.values:
@@ -191,7 +209,7 @@ def update_study(*, actor: User, study: Study, data: dict[str, Any]) -> Study:
     with transaction.atomic():
         for key, value in fields.items():
             setattr(study, key, value)
-        study.save()
+        study.save(update_fields=sorted(fields))
         record_audit(actor=actor, action="delphi.study.update", target=study, fields=sorted(fields))
     return study
 
@@ -226,7 +244,11 @@ def _item_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
             points = 0
         if points not in LIKERT_POINTS:
             raise ServiceError(_("A Likert scale has 5, 7 or 9 points."), field="points")
-        labels = [str(x).strip() for x in (config.get("labels") or []) if str(x).strip()]
+        labels = [
+            check_length(str(x).strip(), LABEL_MAX, field="labels", label=_("A scale label"))
+            for x in (config.get("labels") or [])
+            if str(x).strip()
+        ]
         if labels and len(labels) != points:
             raise ServiceError(
                 _("Give one label per point (%(n)s), lowest first.") % {"n": points},
@@ -234,7 +256,10 @@ def _item_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
             )
         return {"points": points, "labels": labels or DEFAULT_LABELS[points]}
     if kind == ItemKind.NUMERIC:
-        out: dict[str, Any] = {"unit": str(config.get("unit") or "").strip()[:40]}
+        unit = str(config.get("unit") or "").strip()
+        out: dict[str, Any] = {
+            "unit": check_length(unit, UNIT_MAX, field="unit", label=_("The unit"))
+        }
         for key in ("lower", "upper"):
             value = config.get(key)
             out[key] = None if value in (None, "") else float(value)
@@ -248,12 +273,25 @@ def _item_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
         return out
     if kind == ItemKind.RANKING:
         raw = config.get("options") or []
+        if len(raw) > MAX_OPTIONS:
+            raise ServiceError(
+                _("A ranking has at most %(n)s options.") % {"n": MAX_OPTIONS}, field="options"
+            )
         options = []
         for i, opt in enumerate(raw):
             label = str((opt.get("label") if isinstance(opt, dict) else opt) or "").strip()
             if label:
                 oid = opt.get("id") if isinstance(opt, dict) and opt.get("id") else f"o{i + 1}"
-                options.append({"id": str(oid), "label": label})
+                options.append(
+                    {
+                        "id": check_length(
+                            str(oid), LABEL_MAX, field="options", label=_("An option")
+                        ),
+                        "label": check_length(
+                            label, LABEL_MAX, field="options", label=_("An option")
+                        ),
+                    }
+                )
         if len(options) < 2:
             raise ServiceError(_("A ranking needs at least two options."), field="options")
         if len({o["id"] for o in options}) != len(options) or len(
@@ -278,7 +316,7 @@ def add_item(
     """Add an item. Before launch it joins round one; after launch, the next round."""
     if not can_manage(actor, study):
         raise _forbidden()
-    text = (text or "").strip()
+    text = check_length((text or "").strip(), ITEM_TEXT_MAX, field="text", label=_("The statement"))
     if not text:
         raise ServiceError(_("Write the statement or question."), field="text")
     if kind not in ItemKind.values:
@@ -378,7 +416,7 @@ def new_version(*, actor: User, study: Study, rules: Any, note: str) -> Study:
         raise ServiceError(_("A draft's rules can be edited directly."), status=409)
     if study.status == StudyStatus.SUPERSEDED:
         raise ServiceError(_("This version was already replaced."), status=409)
-    note = (note or "").strip()
+    note = check_length((note or "").strip(), NOTE_MAX, field="note", label=_("The note"))
     if not note:
         raise ServiceError(
             _("Say why the rules change; the note is shown to everyone."), field="note"
@@ -489,28 +527,35 @@ def invite_panel(
     accept_url_base: str,
     institution: Institution | None = None,
 ) -> list[PanelInvite]:
-    """Invite people to the panel. People with an account join at once; others get the
-    foundation's single-use sign-up link (sent by the secretariat only) and join when they
-    first visit the Delphi pages with their new account."""
+    """Invite people to the panel. People whose account has the address *verified* join at
+    once; for any other address the invite stays an address invite: the foundation's
+    single-use sign-up link (sent by the secretariat only), and a seat once the person
+    accepts it or an account verifies that address (:func:`claim_invitations`).
+
+    An address someone merely typed into their profile never seats them."""
     if not can_invite(actor, study):
         raise _forbidden()
     if study.status in (StudyStatus.CLOSED, StudyStatus.SUPERSEDED):
         raise ServiceError(_("This study is closed."), status=409)
+    if len(emails) > MAX_INVITES:
+        raise ServiceError(
+            _("Invite at most %(n)s people at once.") % {"n": MAX_INVITES}, field="emails"
+        )
     cleaned: list[str] = []
     for raw in emails:
         email = User.objects.normalize_email((raw or "").strip())
         if not email:
             continue
-        if "@" not in email or " " in email:
+        if "@" not in email or " " in email or len(email) > 254:
             raise ServiceError(_("'%(e)s' is not an e-mail address.") % {"e": raw}, field="emails")
         if email.lower() not in {e.lower() for e in cleaned}:
             cleaned.append(email)
     if not cleaned:
         raise ServiceError(_("Give at least one e-mail address."), field="emails")
     users = {
-        u.email.lower(): u
-        for u in User.objects.filter(is_active=True).filter(email__in=cleaned)
-        if u.email
+        u.verified_email.lower(): u
+        for u in User.objects.filter(is_active=True, email_verified=True, email__in=cleaned)
+        if u.verified_email
     }
     for email in cleaned:
         if email.lower() not in users and not actor.is_secretariat:
@@ -534,6 +579,8 @@ def invite_panel(
                 invite.accepted_at = timezone.now()
                 _seat(study, user)
             else:
+                # No verified holder: the address's real owner gets a sign-up link, whoever
+                # may have typed it into a profile.
                 invitation, _link = create_invitation(
                     actor=actor,
                     email=email,
@@ -550,13 +597,15 @@ def invite_panel(
 
 
 def claim_invitations(*, user: Any) -> int:
-    """Seat a person whose panel invitation link created their account."""
+    """Seat a person on the panels whose address invites they proved: the invitation link
+    that created their account, or an address their account has verified."""
     if not user.is_authenticated:
         return 0
     used = Invitation.objects.filter(used_by=user).values_list("pk", flat=True)
-    pending = PanelInvite.objects.filter(
-        user__isnull=True, invitation_id__in=list(used)
-    ).select_related("study")
+    mine = Q(invitation_id__in=list(used))
+    if user.verified_email:
+        mine |= Q(email__iexact=user.verified_email)
+    pending = PanelInvite.objects.filter(mine, user__isnull=True).select_related("study")
     count = 0
     with transaction.atomic():
         for invite in pending:
@@ -620,8 +669,8 @@ def validate_value(item: Item, value: Any) -> Any:
             text = str(value or "").strip()
             if not text:
                 raise ValueError("the answer is empty")
-            if len(text) > 4000:
-                raise ValueError("the answer is longer than 4000 characters")
+            if len(text) > ANSWER_MAX:
+                raise ValueError(f"the answer is longer than {ANSWER_MAX} characters")
             return text
     except ValueError as exc:
         raise ServiceError(
@@ -688,8 +737,19 @@ def submit_answers(
             )
         seen.add(item_id)
         value = validate_value(item, entry.get("value"))
-        rationale = str(entry.get("rationale") or "").strip()[:4000]
-        reason = str(entry.get("reason") or "").strip()[:4000]
+        n = {"n": item.position}
+        rationale = check_length(
+            str(entry.get("rationale") or "").strip(),
+            ANSWER_MAX,
+            field=f"rationale_{item.pk}",
+            label=_("The reasons given for item %(n)s") % n,
+        )
+        reason = check_length(
+            str(entry.get("reason") or "").strip(),
+            ANSWER_MAX,
+            field=f"reason_{item.pk}",
+            label=_("The reason for item %(n)s") % n,
+        )
         if study.is_realtime and item.kind in (ItemKind.LIKERT, ItemKind.NUMERIC):
             live = stats.live_summary(item, round, exclude=panellist)
             if (
@@ -727,7 +787,37 @@ def submit_answers(
                 defaults={"value": value, "rationale": rationale, "outside_reason": reason},
             )
             saved.append(answer)
+        publish_batch(round=locked)
     return saved
+
+
+def publish_batch(*, round: Round) -> bool:
+    """Publish the open round's answers once ``BATCH_SIZE`` more people have answered.
+
+    An open round shows two things that could be diffed against each other: who has
+    answered (the secretariat's list) and what the panel answered (the live median and
+    IQR of real-time mode, the answer counts, the reasons given). If either moved with
+    each answer, polling both would tie each new answer to the person just marked done.
+    So both move together, in batches: the answers of a round are copied to
+    ``published_value`` / ``published_rationale`` only when at least ``BATCH_SIZE``
+    people answered since the last batch, and the list and every open-round statistic
+    read only that copy. Each change thus mixes at least ``BATCH_SIZE`` people's answers
+    (and any changes of earlier ones). Batches beat a time delay ("as of yesterday"),
+    which still publishes a window in which one person answered alone. Per-pseudonym
+    answers of a round are exported only once it has closed.
+
+    Called inside ``submit_answers`` with the round row locked. Returns whether a batch
+    was published.
+    """
+    answers = Answer.objects.filter(round=round)
+    shown = answers.filter(published_value__isnull=False).values("panellist_id")
+    waiting = (
+        answers.exclude(panellist_id__in=shown).order_by().values("panellist_id").distinct()
+    ).count()
+    if waiting < BATCH_SIZE:
+        return False
+    answers.update(published_value=F("value"), published_rationale=F("rationale"))
+    return True
 
 
 def _fmt(x: Any) -> str:

@@ -3,6 +3,10 @@
 Everything here works on pseudonyms; nothing returned names a person. Per-group
 statistics use the declared groups copied onto each pseudonym (regional group, blocs,
 institution type) and report a group only with at least ``MIN_GROUP_SIZE`` answers.
+
+An open round is seen only as of its last published batch (``services.publish_batch``):
+every statistic of it reads the published copy of the answers, so it moves only when the
+secretariat's answered list does, ``MIN_GROUP_SIZE`` people at a time.
 """
 
 import hashlib
@@ -10,6 +14,7 @@ import random
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from middleground.analysis import delphi as core
@@ -53,11 +58,31 @@ def _band(rules: core.ConsensusRules | None) -> tuple[float, float] | None:
     return None
 
 
+def shown_answers(round: Round) -> QuerySet[Answer]:
+    """The answers of a round that may be shown: all of a closed round; of an open round,
+    those of the last published batch."""
+    qs = Answer.objects.filter(round=round)
+    if round.closed_at is None:
+        qs = qs.filter(published_value__isnull=False)
+    return qs
+
+
+def _shown_fields(round: Round) -> tuple[str, str]:
+    """The value and rationale columns a round is seen through."""
+    if round.closed_at is None:
+        return "published_value", "published_rationale"
+    return "value", "rationale"
+
+
+def answered(round: Round) -> QuerySet[Answer, int]:
+    """The id of each panellist seen to have answered the round (see above)."""
+    return shown_answers(round).order_by().values_list("panellist_id", flat=True).distinct()
+
+
 def answers_of(item: Item, round: Round) -> dict[str, Any]:
     """``{pseudonym: value}`` for one item and round."""
-    rows = Answer.objects.filter(item=item, round=round).values_list(
-        "panellist__pseudonym", "value"
-    )
+    value, _rationale = _shown_fields(round)
+    rows = shown_answers(round).filter(item=item).values_list("panellist__pseudonym", value)
     return dict(rows)
 
 
@@ -66,10 +91,10 @@ def _summary(values: list[float], item: Item, rules: core.ConsensusRules | None)
 
 
 def live_summary(item: Item, round: Round, exclude: Panellist | None = None):
-    qs = Answer.objects.filter(item=item, round=round)
+    qs = shown_answers(round).filter(item=item)
     if exclude is not None:
         qs = qs.exclude(panellist=exclude)
-    values = [float(v) for v in qs.values_list("value", flat=True)]
+    values = [float(v) for v in qs.values_list(_shown_fields(round)[0], flat=True)]
     if not values:
         return None
     return core.summarize_item(values, scale=scale_of(item))
@@ -331,10 +356,11 @@ def shuffled(texts: list[str], item: Item, round: Round) -> list[str]:
 
 
 def rationales(item: Item, round: Round, exclude: Panellist | None = None) -> list[str]:
-    qs = Answer.objects.filter(item=item, round=round).exclude(rationale="")
+    _value, rationale = _shown_fields(round)
+    qs = shown_answers(round).filter(item=item).exclude(**{rationale: ""})
     if exclude is not None:
         qs = qs.exclude(panellist=exclude)
-    return shuffled(list(qs.values_list("rationale", flat=True)), item, round)
+    return shuffled(list(qs.values_list(rationale, flat=True)), item, round)
 
 
 def study_results(study: Study, *, groups: bool = True) -> list[dict[str, Any]]:
@@ -344,15 +370,15 @@ def study_results(study: Study, *, groups: bool = True) -> list[dict[str, Any]]:
     for round in study.rounds.order_by("number"):
         rows = []
         # An open round's answers stay hidden until it closes (except in real-time mode,
-        # where the live median and IQR are the method): watching the statistics move
-        # while the done/not-done list changes would reveal individual answers.
+        # where the live median and IQR are the method); what is shown of it moves only
+        # in published batches, with the done/not-done list.
         hidden = round.closed_at is None and not study.is_realtime
         for item in items:
             if not item.asked_in(round.number):
                 continue
             if hidden:
                 stats = {"item": item.pk, "round": round.number, "kind": item.kind}
-                stats["n"] = Answer.objects.filter(item=item, round=round).count()
+                stats["n"] = shown_answers(round).filter(item=item).count()
                 stats.update(text=item.text, position=item.position, hidden=True, rationales=[])
                 rows.append(stats)
                 continue
@@ -374,10 +400,10 @@ def study_results(study: Study, *, groups: bool = True) -> list[dict[str, Any]]:
 
 
 def export_rows(study: Study) -> list[dict[str, Any]]:
-    """Anonymised answers: pseudonym, round, item and answer; no person, no time."""
-    qs = Answer.objects.filter(round__study=study)
-    if not study.is_realtime:  # an open round's answers stay hidden until it closes
-        qs = qs.filter(round__closed_at__isnull=False)
+    """Anonymised answers of closed rounds: pseudonym, round, item and answer; no person,
+    no time. An open round (real-time ones too) has aggregates only: rows per pseudonym
+    changing while people answer would let anyone tie each new row to a person."""
+    qs = Answer.objects.filter(round__study=study, round__closed_at__isnull=False)
     qs = qs.select_related("round", "item", "panellist").order_by(
         "round__number", "item__position", "item_id", "panellist__pseudonym"
     )

@@ -1,7 +1,5 @@
 """Delphi pages. Each view: parse, authorise through selectors, call one service, render."""
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from middleground.analysis.delphi import QUANTILE_METHODS, ConsensusRules
+from middleground.core.csv_export import csv_dicts
 from middleground.core.errors import ServiceError
 from middleground.core.forms import call_service
 
@@ -371,7 +370,9 @@ def answer(request, slug):
             "value": value,
             "rationale": current.rationale if current else (before.rationale if before else ""),
             "reason": current.outside_reason if current else "",
-            "error": errors.get(f"item_{item.pk}") or errors.get(f"reason_{item.pk}"),
+            "error": errors.get(f"item_{item.pk}")
+            or errors.get(f"rationale_{item.pk}")
+            or errors.get(f"reason_{item.pk}"),
             "prefilled_from_previous": current is None and before is not None,
             "choices": list(range(1, (item.points or 0) + 1)),
         }
@@ -448,15 +449,12 @@ EXPORT_FIELDS = ["pseudonym", "round", "item", "item_id", "kind", "value", "rati
 
 def export_csv(request, slug):
     study = selectors.get_study_results(request.user, slug=slug)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=EXPORT_FIELDS)
-    writer.writeheader()
-    for row in stats.export_rows(study):
-        value = row["value"]
-        writer.writerow(
-            {**row, "value": value if isinstance(value, str | int | float) else json.dumps(value)}
-        )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    rows = (
+        {**row, "value": v if isinstance(v := row["value"], str | int | float) else json.dumps(v)}
+        for row in stats.export_rows(study)
+    )
+    body = csv_dicts(rows, fieldnames=EXPORT_FIELDS)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="delphi-{study.slug}-answers.csv"'
     return response
 

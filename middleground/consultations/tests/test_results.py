@@ -347,7 +347,7 @@ def test_a_lost_analysis_run_is_queued_again(voted, django_capture_on_commit_cal
         analysis_pending=True, analysis_requested_at=timezone.now() - dt.timedelta(hours=1)
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert run() == "1 consultation analyses re-queued, 0 consultations closed"
+        assert run().startswith("1 consultation analyses re-queued, 0 consultations closed")
     assert voted.analyses.count() == 2  # the immediate backend ran it
     voted.refresh_from_db()
     assert not voted.analysis_pending
@@ -363,7 +363,7 @@ def test_consultations_close_at_their_closing_date(consultation):
     Consultation.objects.filter(pk=consultation.pk).update(
         closes_at=timezone.now() - dt.timedelta(minutes=1)
     )
-    assert run().endswith("1 consultations closed")
+    assert "1 consultations closed" in run()
     consultation.refresh_from_db()
     assert consultation.status == "closed"
 

@@ -13,6 +13,8 @@ from middleground.core.pdf import Document as Pdf
 from middleground.library import services
 from middleground.library.models import Document, FileStatus, IngestFile
 
+from .conftest import SEEDS
+
 pytestmark = pytest.mark.django_db
 
 PARAGRAPHS = [
@@ -100,6 +102,30 @@ def test_uploading_the_same_file_twice_links_the_duplicate(registry, as_persona)
     assert detail["body"] == "" and detail["duplicate_kind"] == "exact"
     assert any("not stored twice" in n for n in detail["data_notes"])
     assert client.get("/api/v1/library/search?q=transboundary").json()["count"] == 1
+
+
+def test_a_near_duplicate_keeps_its_own_text_and_is_found_by_its_own_words(registry, as_persona):
+    client = as_persona("alice")
+    article = (SEEDS / "000_908bbb8a0c486c43.txt").read_bytes()
+    [original] = upload(client, ("article.txt", article)).json()["documents"]
+    revised = article + (
+        b"\n\nAddendum: the commission also heard the zebrafishology working group on "
+        b"fish passages at the dams, a topic no earlier session covered at all."
+    )
+    [near] = upload(client, ("article-v2.txt", revised)).json()["documents"]
+    detail = client.get(f"/api/v1/library/documents/{near['id']}").json()
+    assert detail["duplicate_of"] is None and detail["similar_to"] == original["id"]
+    assert 0.8 <= detail["duplicate_similarity"] < 1
+    assert "zebrafishology" in detail["body"] and "Shaimardanov" in detail["body"]
+    found = as_persona("anonymous").get("/api/v1/library/search?q=zebrafishology").json()
+    assert [i["document"]["id"] for i in found["items"]] == [near["id"]]
+    page = client.get(f"/library/documents/{near['id']}/").content.decode()
+    assert f"/library/documents/{original['id']}/" in page and "zebrafishology" in page
+    # the same text again still shares the stored one
+    [exact] = upload(client, ("article-v2-copy.txt", revised)).json()["documents"]
+    assert exact["duplicate_of"] == near["id"]
+    assert client.get(f"/api/v1/library/documents/{exact['id']}").json()["body"] == ""
+    assert client.get("/api/v1/library/search?q=zebrafishology").json()["count"] == 1
 
 
 @pytest.mark.parametrize(
@@ -191,6 +217,14 @@ def test_search_filters_are_query_parameters_and_results_export(registry, as_per
     assert bad.status_code == 400
 
 
+def test_search_export_neutralises_titles_a_spreadsheet_would_run(registry, as_persona):
+    client = as_persona("alice")
+    upload(client, ("f.txt", b'=HYPERLINK("x")\n\nNotes on water security in the Aral basin.'))
+    exported = client.get("/api/v1/library/search/export?format=csv&q=water")
+    [row] = list(csv.DictReader(io.StringIO(exported.content.decode())))
+    assert row["title"] == '\'=HYPERLINK("x")'
+
+
 def test_lexicon_edits_change_tagging_of_new_documents(registry, as_persona):
     client = as_persona("alice")
     response = client.put(
@@ -210,3 +244,40 @@ def test_lexicon_edits_change_tagging_of_new_documents(registry, as_persona):
         content_type="application/json",
     )
     assert reset.json()["edited"] is False
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "field"),
+    [
+        ("/saved-searches", {"name": "n" * 201, "params": {"q": "water"}}, "name"),
+        ("/saved-searches", {"name": "Water", "params": {"q": "w" * 301}}, "q"),
+        ("/saved-searches", {"name": "Water", "params": {"country": "K" * 301}}, "country"),
+    ],
+)
+def test_too_long_saved_searches_are_refused_naming_the_field(
+    world, as_persona, path, payload, field
+):
+    response = as_persona("bob").post(
+        "/api/v1/library" + path, json.dumps(payload), content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["field"] == field and "too long" in response.json()["detail"]
+    assert not world["users"]["bob"].library_searches.exists()
+
+
+def test_a_too_long_source_is_refused_not_cut(registry, as_persona):
+    response = upload(
+        as_persona("bob"), ("n.txt", b"Notes\n\nWater of the Aral."), source="s" * 301
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "source"
+    assert not Document.objects.exists()
+
+
+def test_a_lexicon_with_too_many_terms_is_refused(world, as_persona):
+    response = as_persona("alice").put(
+        "/api/v1/library/lexicon/innovation",
+        json.dumps({"terms": [f"term {n}" for n in range(services.MAX_TERMS + 1)]}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json()["field"] == "terms"

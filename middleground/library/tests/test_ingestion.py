@@ -1,6 +1,14 @@
 """Ingestion through the service: seeds end to end, formats, errors, batches, duplicates."""
 
+import datetime as dt
+
 import pytest
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from middleground.library import periodic, services
+from middleground.library.models import Document, FileStatus, IngestBatch
+from middleground.library.tasks import ingest_file_task
 
 from .conftest import SEEDS
 
@@ -32,3 +40,63 @@ def test_seed_texts_become_tagged_documents_with_a_duplicate_link(registry, inge
     assert str(registry["people"]["kassym-jomart-tokayev"].pk) in tags_of(speech, "expert")
     oped = docs["004_3b5bf3400bb8b1cf.txt"][0]
     assert "Leave a Reply" not in oped.body
+
+
+class Killed(BaseException):
+    """A worker's SIGKILL, as far as the code running in it can tell."""
+
+
+def _queued_upload(world, *names):
+    """Files uploaded in the background whose tasks have not run (no on_commit in tests)."""
+    batch = services.ingest_batch(
+        actor=world["users"]["alice"],
+        files=[(name, f"{name}: notes on water in the Aral basin.".encode()) for name in names],
+        background=True,
+    )
+    rows = list(batch.files.all())
+    assert all(
+        r.status == FileStatus.PENDING and default_storage.exists(r.upload.name) for r in rows
+    )
+    return batch, rows
+
+
+def test_a_task_run_again_after_its_worker_died_stores_the_file_once(registry, monkeypatch):
+    batch, [row] = _queued_upload(registry, "notes.txt")
+    stored = row.upload.name
+
+    def die(doc):
+        raise Killed  # right after the documents are committed
+
+    monkeypatch.setattr(services._duplicates, "add", die)
+    with pytest.raises(Killed):
+        services.run_ingest_file(file_id=row.pk)
+    monkeypatch.undo()
+    services.run_ingest_file(file_id=row.pk)  # the re-queued task
+    services.run_ingest_file(file_id=row.pk)  # and once more
+    assert Document.objects.filter(batch=batch).count() == 1
+    row.refresh_from_db()
+    assert row.status == FileStatus.DONE and row.document_count == 1
+    assert not row.upload and not default_storage.exists(stored)
+
+
+def test_an_upload_pending_past_the_deadline_with_no_task_is_failed_with_a_reason(
+    registry, as_persona, settings
+):
+    lost_batch, [lost] = _queued_upload(registry, "lost.txt")
+    lost_file = lost.upload.name
+    queued_batch, [queued] = _queued_upload(registry, "queued.txt")
+    _, [recent] = _queued_upload(registry, "recent.txt")
+    long_ago = timezone.now() - services.STALE_UPLOAD - dt.timedelta(minutes=1)
+    IngestBatch.objects.filter(pk__in=[lost_batch.pk, queued_batch.pk]).update(created_at=long_ago)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    ingest_file_task.enqueue(queued.pk)  # still waiting for a worker: left alone
+
+    assert "1 stale uploads marked failed" in periodic.run()
+    for row in (lost, queued, recent):
+        row.refresh_from_db()
+    assert lost.status == FileStatus.FAILED and "interrupted" in lost.error
+    assert not lost.upload and not default_storage.exists(lost_file)
+    assert queued.status == recent.status == FileStatus.PENDING
+    assert default_storage.exists(queued.upload.name)
+    page = as_persona("alice").get(lost_batch.get_absolute_url()).content.decode()
+    assert "the upload was interrupted" in page

@@ -178,3 +178,13 @@ def test_demo_ingests_the_seeds_once(registry):
     dup = Document.objects.filter(duplicate_of__isnull=False).first()
     assert dup.filename == "001_859130f10ba2337b.txt"
     assert dup.duplicate_of.filename == "000_908bbb8a0c486c43.txt"
+
+
+@pytest.mark.parametrize("page", ["100000000000000000000", "1e20", "9" * 5000])
+@pytest.mark.parametrize("query", ["", "q=water&"])
+def test_a_huge_page_number_gives_page_one_or_not_found(registry, ingest, as_persona, page, query):
+    ingest("w.txt", "Water notes\n\nWater security in the Aral basin.")
+    response = as_persona("anonymous").get(f"/library/?{query}page={page}")
+    assert response.status_code in (200, 404)
+    if response.status_code == 200:
+        assert b"Water notes" in response.content  # page 1

@@ -1,5 +1,7 @@
 """Registry pages: filters, forms with errors beside the field, membership applications."""
 
+import pytest
+
 from middleground.accounts.models import Role
 from middleground.network.models import ApplicationStatus, Institution
 
@@ -151,3 +153,10 @@ def test_a_representative_adds_an_expert_to_her_own_institution_only(world, as_p
     )
     assert response.status_code == 200 and response.context["form"].errors["institution"]
     assert not world["astana"].experts.filter(name="Intruder").exists()
+
+
+@pytest.mark.parametrize("page", ["100000000000000000000", "1e20", "9" * 5000])
+@pytest.mark.parametrize("path", ["countries", "institutions", "experts"])
+def test_a_huge_page_number_on_a_registry_list_gives_a_page(world, as_persona, path, page):
+    response = as_persona("anonymous").get(f"/network/{path}/?page={page}")
+    assert response.status_code in (200, 404)

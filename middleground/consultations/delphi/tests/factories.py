@@ -22,7 +22,8 @@ ITEMS = [
 ]
 
 
-def make_panellist(username: str, institution=None) -> User:
+def make_panellist(username: str, institution=None, *, verified: bool = True) -> User:
+    """An expert whose address is verified (as after an invitation), so invites match it."""
     return User.objects.create_user(
         username,
         f"{username}@example.org",
@@ -31,6 +32,7 @@ def make_panellist(username: str, institution=None) -> User:
         institution=institution,
         first_name=username.capitalize(),
         last_name="Panellist",
+        email_verified=verified,
     )
 
 

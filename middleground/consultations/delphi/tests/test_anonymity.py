@@ -80,11 +80,9 @@ def _urls(study):
 
 
 def _admin_urls(study, panel):
-    answer = Answer.objects.filter(round__study=study).first()
     urls = [
         "/admin/",
         "/admin/delphi/answer/",
-        f"/admin/delphi/answer/{answer.pk}/change/",
         f"/admin/delphi/study/{study.pk}/change/",
         f"/admin/delphi/study/{study.pk}/delete/",
         "/admin/delphi/round/",
@@ -153,6 +151,14 @@ def test_superuser_in_the_admin_cannot_link_answers_to_people(answered, panel):
 
 
 def test_secretariat_sees_who_answered_not_what(answered, panel, as_persona):
+    round = answered.open_round()
+    for user in panel[2:]:  # with panel[1], a batch of three answers of round 2
+        answers = [
+            a
+            for a in answers_for(answered, likert=3)
+            if answered.items.get(pk=a["item"]).asked_in(2)
+        ]
+        services.submit_answers(actor=user, study=answered, round=round, answers=answers)
     page = as_persona("alice").get(f"/delphi/{answered.slug}/").content.decode()
     assert "Who has answered" in page
     assert panel[1].email in page and panel[0].email in page
@@ -181,3 +187,42 @@ def test_named_study_shows_answers_by_person_to_the_secretariat_only(world, pane
     assert "Answers by person" in page and panel[0].get_full_name() in page
     bob_page = as_persona("bob").get(f"/delphi/{study.slug}/results/").content.decode()
     assert "Answers by person" not in bob_page
+
+
+@pytest.fixture
+def root_client(db):
+    root = User.objects.create_superuser("root", "root@example.org", "pw-root-12345")
+    client = Client()
+    client.force_login(root)
+    return client
+
+
+def test_admin_lists_answers_of_closed_rounds_only(answered, root_client):
+    response = root_client.get("/admin/delphi/answer/")
+    assert response.status_code == 200
+    listed = list(response.context["cl"].result_list)
+    closed = Answer.objects.filter(round__study=answered, round__closed_at__isnull=False)
+    assert len(listed) == closed.count() > 0
+    assert all(a.round.closed_at is not None for a in listed)
+    open_round = answered.open_round()
+    assert open_round.answers.exists()
+    response = root_client.get(f"/admin/delphi/answer/?round__id__exact={open_round.pk}")
+    assert list(response.context["cl"].result_list) == []
+
+
+@pytest.mark.parametrize(
+    "query", ["panellist__id__exact={p}", "panellist={p}", "panellist__pseudonym__gt=", "id__gt=0"]
+)
+def test_admin_refuses_to_filter_answers_by_panellist_or_id(answered, root_client, query):
+    panellist = Panellist.objects.filter(study=answered).first()
+    response = root_client.get("/admin/delphi/answer/?" + query.format(p=panellist.pk))
+    assert response.status_code == 400
+
+
+def test_admin_answers_open_no_page_and_sort_by_pseudonym_only(answered, root_client):
+    answer = Answer.objects.filter(round__closed_at__isnull=False).first()
+    assert root_client.get(f"/admin/delphi/answer/{answer.pk}/change/").status_code == 403
+    default = root_client.get("/admin/delphi/answer/").context["cl"].result_list
+    for column in (1, 2, 3):  # item, round, value: ties would fall back to answer ids
+        sorted_by = root_client.get(f"/admin/delphi/answer/?o={column}").context["cl"]
+        assert list(sorted_by.result_list) == list(default)

@@ -226,3 +226,18 @@ def test_rules_text_matches_pre_registration():
     from middleground.analysis.delphi import ConsensusRules
 
     assert ConsensusRules.from_dict(RULES).describe().startswith("Consensus when at least 70%")
+
+
+def test_answers_csv_neutralises_formula_cells(world, panel, study, as_persona):
+    round = study.open_round()
+    by_kind = {i.kind: i for i in study.items.all()}
+    answers = answers_for(study, text="@SUM(A1:A9)")
+    answers[0]["rationale"] = '=HYPERLINK("x")'
+    services.submit_answers(actor=panel[0], study=study, round=round, answers=answers)
+    services.close_round(actor=world["users"]["alice"], round=round)
+    body = as_persona("alice").get(f"/delphi/{study.slug}/answers.csv").content.decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    cells = {(int(r["item_id"]), r["kind"]): r for r in rows}
+    assert cells[(by_kind[ItemKind.LIKERT].pk, "likert")]["rationale"] == '\'=HYPERLINK("x")'
+    assert cells[(by_kind[ItemKind.TEXT].pk, "text")]["value"] == "'@SUM(A1:A9)"
+    assert cells[(by_kind[ItemKind.NUMERIC].pk, "numeric")]["value"] == "2050.0"

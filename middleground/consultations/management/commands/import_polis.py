@@ -14,6 +14,12 @@ class Command(BaseCommand):
         parser.add_argument("--title", default="")
         parser.add_argument("--attribution", default="")
         parser.add_argument("--slug", default="")
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=None,
+            help="Rows per transaction (default 2000); smaller lets other writers in sooner.",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -23,6 +29,7 @@ class Command(BaseCommand):
                 title=options["title"],
                 attribution=options["attribution"],
                 slug=options["slug"],
+                batch_size=options["batch_size"],
             )
         except ServiceError as exc:
             raise CommandError(exc.message) from None

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from middleground.accounts.models import Invitation
 from middleground.core.apps_hooks import app_hooks
+from middleground.core.tasks_lease import recover_stale_tasks
 
 
 class Command(BaseCommand):
@@ -15,6 +16,8 @@ class Command(BaseCommand):
     help = "Run the platform's periodic jobs once (call it from cron, e.g. every hour)."
 
     def handle(self, *args, **options):
+        # First, so that tasks of a lost worker are back in the queue before anything else runs.
+        self.stdout.write(f"core: {recover_stale_tasks()}")
         call_command("clearsessions")
         stale = timezone.now() - timedelta(days=90)
         deleted, _ = Invitation.objects.filter(used_at__isnull=True, expires_at__lt=stale).delete()
