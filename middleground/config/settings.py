@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "middleground.accounts",
     "middleground.network",
     "middleground.consultations",
-    "middleground.consultations.delphi",
+    "middleground.delphi",
     "middleground.library",
     "middleground.reformlab",
 ]

@@ -8,7 +8,7 @@ urlpatterns = [
     path("network/", include("middleground.network.urls")),
     path("accounts/", include("middleground.accounts.urls")),
     path("consultations/", include("middleground.consultations.urls")),
-    path("delphi/", include("middleground.consultations.delphi.urls")),
+    path("delphi/", include("middleground.delphi.urls")),
     path("library/", include("middleground.library.urls")),
     path("reformlab/", include("middleground.reformlab.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from middleground.consultations.delphi import services, stats
-from middleground.consultations.delphi.models import Answer, ItemKind, Study, StudyStatus
+from middleground.delphi import services, stats
+from middleground.delphi.models import Answer, ItemKind, Study, StudyStatus
 from middleground.core.errors import ServiceError
 
 from .factories import RULES, answers_for, draft_study
@@ -199,7 +199,7 @@ def test_published_results_are_readable_without_signing_in(world, panel, study, 
 
 
 def test_demo_loads_twice_and_is_public_and_simulated(world):
-    from middleground.consultations.delphi.demo import SLUG, load_demo
+    from middleground.delphi.demo import SLUG, load_demo
 
     load_demo()
     load_demo()

@@ -1,8 +1,8 @@
 """Builders for Delphi tests: studies in each state, made through the services."""
 
 from middleground.accounts.models import Role, User
-from middleground.consultations.delphi import services
-from middleground.consultations.delphi.models import ItemKind, Study
+from middleground.delphi import services
+from middleground.delphi.models import ItemKind, Study
 
 RULES = {
     "min_answers": 3,

@@ -6,8 +6,8 @@ from django.contrib import admin
 from django.test import Client
 
 from middleground.accounts.models import User
-from middleground.consultations.delphi import services
-from middleground.consultations.delphi.models import Answer, PanelInvite, Panellist, PanelSeat
+from middleground.delphi import services
+from middleground.delphi.models import Answer, PanelInvite, Panellist, PanelSeat
 
 from .factories import answers_for
 
@@ -170,7 +170,7 @@ def test_secretariat_sees_who_answered_not_what(answered, panel, as_persona):
 
 
 def services_panel_status(study):
-    from middleground.consultations.delphi.selectors import panel_status
+    from middleground.delphi.selectors import panel_status
 
     return panel_status(User.objects.get(username="alice"), study)
 

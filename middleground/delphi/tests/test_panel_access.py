@@ -2,8 +2,8 @@
 typed into a profile never seats anyone (issue 13, finding 1)."""
 
 from middleground.accounts.models import User
-from middleground.consultations.delphi import services
-from middleground.consultations.delphi.models import PanelInvite, PanelSeat
+from middleground.delphi import services
+from middleground.delphi.models import PanelInvite, PanelSeat
 
 from .factories import answers_for, make_panellist
 

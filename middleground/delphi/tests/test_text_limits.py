@@ -3,7 +3,7 @@
 
 import pytest
 
-from middleground.consultations.delphi.models import Answer, Item, ItemKind, PanelInvite, Study
+from middleground.delphi.models import Answer, Item, ItemKind, PanelInvite, Study
 
 from .factories import RULES, draft_study
 

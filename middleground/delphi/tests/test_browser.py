@@ -5,8 +5,8 @@ import re
 import pytest
 
 from conftest import PASSWORD
-from middleground.consultations.delphi import services
-from middleground.consultations.delphi.models import Answer, ItemKind
+from middleground.delphi import services
+from middleground.delphi.models import Answer, ItemKind
 
 from .factories import draft_study
 

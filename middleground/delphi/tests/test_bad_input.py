@@ -2,8 +2,8 @@
 
 import pytest
 
-from middleground.consultations.delphi import services
-from middleground.consultations.delphi.models import Answer, ItemKind, Round, Study, StudyStatus
+from middleground.delphi import services
+from middleground.delphi.models import Answer, ItemKind, Round, Study, StudyStatus
 from middleground.core.errors import ServiceError
 
 from .factories import answers_for, draft_study

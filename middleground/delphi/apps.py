@@ -3,6 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class DelphiConfig(AppConfig):
-    name = "middleground.consultations.delphi"
+    name = "middleground.delphi"
     label = "delphi"
     verbose_name = _("Delphi studies")

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import middleground.consultations.delphi.models
+import middleground.delphi.models
 from django.conf import settings
 from django.db import migrations, models
 
@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='Panellist',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('pseudonym', models.CharField(default=middleground.consultations.delphi.models.new_pseudonym, max_length=20)),
+                ('pseudonym', models.CharField(default=middleground.delphi.models.new_pseudonym, max_length=20)),
                 ('expertise', models.JSONField(blank=True, default=dict)),
                 ('groups', models.JSONField(blank=True, default=dict)),
                 ('is_simulated', models.BooleanField(default=False)),

@@ -5,8 +5,8 @@ from django.core import mail
 
 from middleground.accounts.models import Invitation, Role, User
 from middleground.accounts.services import accept_invitation
-from middleground.consultations.delphi import services, stats
-from middleground.consultations.delphi.models import (
+from middleground.delphi import services, stats
+from middleground.delphi.models import (
     ItemKind,
     PanelInvite,
     PanelSeat,
@@ -134,7 +134,7 @@ def test_expertise_self_rating_per_topic(world, panel):
 def test_reminders_go_once_per_person_round_and_day_to_those_who_have_not_answered(
     world, panel, study
 ):
-    from middleground.consultations.delphi import periodic
+    from middleground.delphi import periodic
 
     services.submit_answers(
         actor=panel[0], study=study, round=study.open_round(), answers=answers_for(study)

@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from middleground.consultations.delphi import selectors, services
-from middleground.consultations.delphi.models import ItemKind
+from middleground.delphi import selectors, services
+from middleground.delphi.models import ItemKind
 
 from .factories import draft_study
 

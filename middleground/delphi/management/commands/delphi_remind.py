@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from middleground.consultations.delphi.services import send_reminders
+from middleground.delphi.services import send_reminders
 
 
 class Command(BaseCommand):

@@ -26,7 +26,7 @@ class _Values(dict):
         self.world = world
 
     def __missing__(self, key):
-        from middleground.consultations.delphi import services
+        from middleground.delphi import services
 
         from .factories import draft_study, running_study
 
