@@ -19,6 +19,11 @@ class ServiceError(Exception):
         self.field = field
         self.status = status
 
+    @classmethod
+    def forbidden(cls) -> "ServiceError":
+        """The one refusal for an actor who may see an object but not do this to it (403)."""
+        return cls(_("You are not allowed to do this."), status=403)
+
 
 def check_length(text: str, limit: int, *, field: str, label: str | None = None) -> str:
     """``text`` if it fits ``limit``; longer text is refused, never cut, so nothing is lost.
