@@ -2,7 +2,8 @@
 # Middle Ground's two commands:
 #   ./mg start   start the platform with its demo data on SQLite (web server + task worker)
 #   ./mg test    run the whole test suite
-# Both create .venv and install on first use; only Python 3.11 is needed.
+#   ./mg setup   install the Debian packages the tests need (chromium, gettext), as root
+# start and test create .venv and install on first use; only Python 3.11 is needed.
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3.11}
@@ -20,18 +21,39 @@ ensure_venv() {
   fi
 }
 
-ensure_chromium() {
-  if [ ! -x /usr/bin/chromium ]; then
-    echo "Installing Debian's chromium for the browser tests..." >&2
-    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
-  fi
+# System packages, from Debian: chromium (browser tests) and gettext (translation catalogs).
+# Only `./mg setup` installs them, as root; nothing here calls sudo.
+SYSTEM_PACKAGES="chromium gettext"
+
+missing_packages() {
+  local missing=""
+  [ -x /usr/bin/chromium ] || missing="$missing chromium"
+  command -v xgettext >/dev/null 2>&1 || missing="$missing gettext"
+  echo "$missing"
 }
 
-ensure_gettext() {
-  if ! command -v xgettext >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq gettext >/dev/null
+setup_system() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "./mg setup installs Debian packages ($SYSTEM_PACKAGES) and must run as root:" >&2
+    echo "  sudo ./mg setup" >&2
+    exit 1
+  fi
+  apt-get update -qq && apt-get install -y -qq $SYSTEM_PACKAGES >/dev/null
+}
+
+# Before a step that needs the system packages: install them if we are root, otherwise name
+# the one command to run and stop.
+ensure_system() {
+  local missing
+  missing=$(missing_packages)
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing Debian packages:$missing (./mg setup)..." >&2
+    setup_system
+  else
+    echo "Missing Debian packages:$missing. Install them once with:" >&2
+    echo "  sudo ./mg setup" >&2
+    exit 1
   fi
 }
 
@@ -64,17 +86,24 @@ case "$cmd" in
     echo "Demo logins, password 'middle-ground-demo': alice (secretariat), bob (expert), carol (representative), dave (visitor)"
     .venv/bin/python manage.py runserver "127.0.0.1:${PORT}"
     ;;
-  test)
+  setup)
+    setup_system
+    ;;
+  venv)
+    # Only .venv, as start and test make it first (CI lints with it before the suites).
     ensure_venv
-    ensure_chromium
+    ;;
+  test)
+    ensure_system
+    ensure_venv
     export MG_ALLOW_INSECURE_KEY=1
     .venv/bin/python -m pytest -n 2 "$@"
     ;;
   messages)
     # Refresh the Russian and Kazakh catalogs from the code (new strings arrive untranslated,
     # which the translation tests report), then compile them.
+    ensure_system
     ensure_venv
-    ensure_gettext
     (cd middleground && MG_ALLOW_INSECURE_KEY=1 ../.venv/bin/python ../manage.py makemessages \
       -l ru -l kk --no-obsolete --ignore "analysis/*" --ignore "*/tests/*" -v 0)
     if [ "${1:-}" != "--no-compile" ]; then
@@ -82,5 +111,5 @@ case "$cmd" in
     fi
     ;;
   *)
-    echo "usage: ./mg start | ./mg test [pytest args] | ./mg messages [--no-compile]"; exit 2 ;;
+    echo "usage: ./mg start | ./mg test [pytest args] | ./mg setup | ./mg venv | ./mg messages [--no-compile]"; exit 2 ;;
 esac

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from middleground.core.errors import ServiceError
 
-from . import selectors
+from . import permissions, selectors
 from .models import ApiToken, AuditEvent, Invitation, Role, User, hash_secret
 from .usernames import DELETED_PREFIX, validate_new_username
 
@@ -34,22 +34,13 @@ def record_audit(
     )
 
 
-def _chairs_a_task_force(user: User) -> bool:
-    return (
-        user.is_authenticated
-        and user.role == Role.REPRESENTATIVE
-        and user.institution_id is not None
-        and user.institution.chaired_task_forces.exists()  # type: ignore[union-attr]
-    )
-
-
 def create_invitation(
     *, actor: User, email: str, role: str, institution=None, purpose: str = "", accept_url_base: str
 ) -> tuple[Invitation, str]:
     """Invite a person by e-mail with a single-use, expiring link. Returns the raw link."""
-    if not (actor.is_secretariat or _chairs_a_task_force(actor)):
+    if not permissions.can_invite(actor):
         raise ServiceError(_("Only the secretariat can invite people."), status=403)
-    if not actor.is_secretariat and role != Role.EXPERT:
+    if not permissions.can_invite(actor, role):
         # A task force chair's representative brings experts into panels, nothing more.
         raise ServiceError(
             _("A task force chair can invite experts only."), field="role", status=403

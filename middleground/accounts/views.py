@@ -7,7 +7,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -20,6 +20,7 @@ from middleground.core.forms import call_service
 
 from . import selectors, services
 from .forms import AcceptInvitationForm, DeleteAccountForm, InvitationForm, ProfileForm
+from .http import SignedInRequest
 
 
 class LoginView(auth_views.LoginView):
@@ -41,7 +42,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request):
+def profile(request: SignedInRequest) -> HttpResponse:
     user = request.user
     form = ProfileForm(
         request.POST or None,
@@ -74,7 +75,7 @@ def profile(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def confirm_email(request, token):
+def confirm_email(request: SignedInRequest, token: str) -> HttpResponse:
     """The link mailed to a new address: a page with one button, so that mail scanners
     fetching the link change nothing."""
     try:
@@ -91,14 +92,14 @@ def confirm_email(request, token):
 
 
 @login_required
-def api_tokens(request):
+def api_tokens(request: SignedInRequest) -> HttpResponse:
     tokens = selectors.api_tokens_for(request.user)
     return render(request, "accounts/api_tokens.html", {"tokens": tokens})
 
 
 @login_required
 @require_http_methods(["POST"])
-def revoke_api_token(request, token_id):
+def revoke_api_token(request: SignedInRequest, token_id: int) -> HttpResponse:
     services.revoke_api_token(user=request.user, token_id=token_id)
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:api_tokens")
@@ -106,7 +107,7 @@ def revoke_api_token(request, token_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def invitations(request):
+def invitations(request: SignedInRequest) -> HttpResponse:
     queryset = selectors.invitations_for(request.user)
     form = InvitationForm(request.POST or None)
     link = None
@@ -132,7 +133,7 @@ def invitations(request):
 
 
 @require_http_methods(["GET", "POST"])
-def accept_invitation(request, token):
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.find_usable_invitation(token)
     except ServiceError as exc:
@@ -154,13 +155,13 @@ def accept_invitation(request, token):
 
 
 @login_required
-def audit_log(request):
+def audit_log(request: SignedInRequest) -> HttpResponse:
     page = Paginator(selectors.audit_events_for(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_log.html", {"page": page})
 
 
 @login_required
-def export_data(request):
+def export_data(request: SignedInRequest) -> HttpResponse:
     data = services.export_personal_data(user=request.user)
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
@@ -174,7 +175,7 @@ def export_data(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delete_account(request):
+def delete_account(request: SignedInRequest) -> HttpResponse:
     form = DeleteAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = request.user

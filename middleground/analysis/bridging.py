@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
+from middleground.analysis._json import finite_or_none
 from middleground.analysis._votes import RowBlocks
 
 if TYPE_CHECKING:
@@ -85,20 +86,16 @@ class BridgingFit:
     rmse: float
 
     def intercept_of(self, column: int) -> float | None:
-        return _or_none(self.statement_intercept[column])
+        return finite_or_none(self.statement_intercept[column])
 
     def intercept_se_of(self, column: int) -> float | None:
-        return _or_none(self.statement_intercept_se[column])
+        return finite_or_none(self.statement_intercept_se[column])
 
     def factor_of(self, column: int) -> float | None:
-        return _or_none(self.statement_factor[column])
+        return finite_or_none(self.statement_factor[column])
 
     def status_of(self, column: int) -> str | None:
         return self.statement_status[column]
-
-
-def _or_none(value: float) -> float | None:
-    return float(value) if np.isfinite(value) else None
 
 
 def status(intercept: float, factor: float, options: BridgingOptions) -> str:

@@ -55,6 +55,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from middleground.analysis._json import finite_or_none, plain
+
 if TYPE_CHECKING:
     from middleground.analysis._votes import VoteMatrix
 
@@ -102,9 +104,6 @@ class DeclaredConsensus:
     options: DeclaredOptions
 
     def to_dict(self) -> dict[str, Any]:
-        def clean(value: float) -> float | None:
-            return float(value) if np.isfinite(value) else None
-
         return {
             "groups": [
                 {"label": label, "size": size}
@@ -123,9 +122,9 @@ class DeclaredConsensus:
                             "agrees": int(self.agrees[g, c]),
                             "disagrees": int(self.disagrees[g, c]),
                             "votes": int(self.votes[g, c]),
-                            "agree_rate": clean(self.agree_rate[g, c]),
-                            "agree_lower": clean(self.agree_lower[g, c]),
-                            "agree_upper": clean(self.agree_upper[g, c]),
+                            "agree_rate": finite_or_none(self.agree_rate[g, c]),
+                            "agree_lower": finite_or_none(self.agree_lower[g, c]),
+                            "agree_upper": finite_or_none(self.agree_upper[g, c]),
                         }
                         for g, label in enumerate(self.groups)
                     },
@@ -172,7 +171,7 @@ def declared_consensus_matrix(
     from scipy.special import betaincinv  # only needed here; keeps other imports lean
 
     options = options or DeclaredOptions()
-    participant_labels = [groups.get(_plain(pid)) for pid in matrix.participant_ids.tolist()]
+    participant_labels = [groups.get(plain(pid)) for pid in matrix.participant_ids.tolist()]
     labels_all = sorted({label for label in groups.values() if label is not None})
     present = [label for label in participant_labels if label is not None]
     size_of = dict.fromkeys(labels_all, 0)
@@ -209,7 +208,7 @@ def declared_consensus_matrix(
     with np.errstate(invalid="ignore", divide="ignore"):
         agree_rate = np.where(votes > 0, agrees / np.maximum(votes, 1), np.nan)
     allowed = np.ones(n_cols, dtype=bool) if exclude is None else ~exclude
-    statement_ids = [_plain(s) for s in matrix.statement_ids.tolist()]
+    statement_ids = [plain(s) for s in matrix.statement_ids.tolist()]
     if n_groups:
         agree_all = allowed & (agree_lower >= options.threshold).all(axis=0)
         disagree_all = allowed & (disagree_lower >= options.threshold).all(axis=0)
@@ -264,7 +263,3 @@ def _shown_buckets(
         del size[smallest]
         bucket_of = {label: b for label, b in bucket_of.items() if b != smallest}
     return bucket_of, size
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value

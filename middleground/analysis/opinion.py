@@ -31,19 +31,37 @@ Two camps of four participants disagree on statements 1 and 2 and all agree on 3
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from middleground.analysis._json import plain
 from middleground.analysis._kmeans import (
     first_distinct_rows,
     inertia,
     nearest_centre,
     polis_kmeans,
     silhouette,
+)
+from middleground.analysis._opinion_results import GROUP_K_BUFFER as GROUP_K_BUFFER
+from middleground.analysis._opinion_results import (
+    Consensus,
+    ConversationAnalysis,
+    GroupSummary,
+    KSmoothing,
+    ParticipantMap,
+    Repness,
+    StatementResult,
+    VoteTable,
+)
+from middleground.analysis._polis_stats import Z_90 as Z_90
+from middleground.analysis._polis_stats import (
+    _select_representative,
+    comment_priority,
+    consensus_statements,
+    group_informed_consensus,
+    repness_stats,
 )
 from middleground.analysis._votes import RowBlocks, VoteMatrix, _codes_in, build_vote_matrix
 
@@ -63,430 +81,12 @@ __all__ = [
     "repness_stats",
 ]
 
-#: one-sided 90% z threshold used by Polis for every significance test
-Z_90 = 1.2816
 BASE_K = 100
 #: above this many participants the PCA loadings come from a sample of this size
 PCA_SAMPLE_LIMIT = 200_000
 #: Polis's participant cap; base clusters of larger maps are fitted on a sample this big
 BASE_SAMPLE_LIMIT = 100_000
 MAX_GROUPS = 5
-GROUP_K_BUFFER = 4
-
-
-@dataclass(frozen=True)
-class VoteTable:
-    """Votes as parallel sequences (agree = 1, disagree = -1, pass = 0).
-
-    ``time`` orders repeated votes on one statement (the latest counts) and orders
-    participants by their first vote as Polis does; without it, input order decides
-    repeats and participants are ordered by id.
-    """
-
-    participant: Sequence[Any] | np.ndarray
-    statement: Sequence[Any] | np.ndarray
-    vote: Sequence[float] | np.ndarray
-    time: Sequence[float] | np.ndarray | None = None
-
-
-@dataclass(frozen=True)
-class KSmoothing:
-    """Polis's k-smoother state: a new k is adopted after it is best 4 updates running.
-
-    Small and JSON-serialisable (:meth:`to_dict` / :meth:`from_dict`) so an app can store it.
-    """
-
-    last_k: int | None = None
-    last_k_count: int = 0
-    smoothed_k: int | None = None
-
-    def to_dict(self) -> dict[str, int | None]:
-        return {
-            "last_k": self.last_k,
-            "last_k_count": self.last_k_count,
-            "smoothed_k": self.smoothed_k,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any] | None) -> KSmoothing:
-        if not data:
-            return cls()
-        return cls(
-            last_k=data.get("last_k"),
-            last_k_count=int(data.get("last_k_count") or 0),
-            smoothed_k=data.get("smoothed_k"),
-        )
-
-    def update(self, best_k: int, buffer: int = GROUP_K_BUFFER) -> KSmoothing:
-        """The state after an update whose best k (by silhouette) is ``best_k``."""
-        count = self.last_k_count + 1 if self.last_k == best_k else 1
-        smoothed = best_k if count >= buffer or self.smoothed_k is None else self.smoothed_k
-        return KSmoothing(last_k=best_k, last_k_count=count, smoothed_k=smoothed)
-
-
-@dataclass(frozen=True)
-class Repness:
-    """How much a statement sets a group apart (Polis's representativeness).
-
-    ``side`` is ``"agree"`` or ``"disagree"``; ``value`` is the ratio of the group's
-    (smoothed) rate to the rest's, ``test`` the two-proportion z statistic;
-    ``p_success`` / ``p_test`` are the group's own rate and one-proportion z.
-    """
-
-    side: str
-    value: float
-    test: float
-    p_success: float
-    p_test: float
-    n_success: int
-    n_trials: int
-
-    @property
-    def metric(self) -> float:
-        return self.value * self.test * self.p_success * self.p_test
-
-
-@dataclass(frozen=True)
-class StatementResult:
-    """Everything computed for one statement."""
-
-    id: Any
-    agrees: int
-    disagrees: int
-    passes: int
-    moderated_out: bool
-    meta: bool
-    group_informed_consensus: float
-    extremity: float
-    priority: float
-    repness: dict[int, Repness]
-    bridging_intercept: float | None = None
-    bridging_intercept_se: float | None = None
-    bridging_factor: float | None = None
-    bridging_status: str | None = None
-
-
-@dataclass(frozen=True)
-class GroupSummary:
-    """An opinion group: its id, size and its representative statements (Polis's pick)."""
-
-    id: int
-    size: int
-    representative: list[Any]
-
-
-@dataclass(frozen=True)
-class Consensus:
-    """Plain consensus over everyone: top statements by agree (or disagree) rate x z."""
-
-    agree: list[Any]
-    disagree: list[Any]
-
-
-@dataclass(frozen=True)
-class ParticipantMap:
-    """Per participant: id, group (-1 when not in the map) and 2-D position (NaN likewise)."""
-
-    ids: np.ndarray
-    group: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
-    n_votes: np.ndarray
-
-
-@dataclass
-class ConversationAnalysis:
-    """The result of :func:`analyze`; :meth:`to_dict` gives the pinned JSON shape."""
-
-    participants: ParticipantMap
-    groups: list[GroupSummary]
-    statements: list[StatementResult]
-    consensus: Consensus
-    k_smoothing: KSmoothing
-    silhouettes: dict[int, float]
-    components: np.ndarray
-    center: np.ndarray
-    groups_given: bool
-    declared: Any = None
-    bridging: Any = None
-    _by_id: dict[Any, StatementResult] = field(default_factory=dict, repr=False)
-
-    def statement(self, statement_id: Any) -> StatementResult:
-        """The result for one statement id."""
-        if not self._by_id:
-            self._by_id = {s.id: s for s in self.statements}
-        return self._by_id[statement_id]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: participants, groups, statements, consensus, (declared_groups)."""
-        placed = self.participants.group >= 0
-        participant_rows = [
-            {
-                "id": _plain(pid),
-                "group": int(group) if inside else None,
-                "x": _finite(x) if inside else None,
-                "y": _finite(y) if inside else None,
-            }
-            for pid, group, x, y, inside in zip(
-                self.participants.ids.tolist(),
-                self.participants.group.tolist(),
-                self.participants.x.tolist(),
-                self.participants.y.tolist(),
-                placed.tolist(),
-                strict=True,
-            )
-        ]
-        statements = []
-        for s in self.statements:
-            statements.append(
-                {
-                    "id": _plain(s.id),
-                    "agrees": s.agrees,
-                    "disagrees": s.disagrees,
-                    "passes": s.passes,
-                    "moderated_out": s.moderated_out,
-                    "meta": s.meta,
-                    "group_informed_consensus": _finite(s.group_informed_consensus),
-                    "extremity": _finite(s.extremity),
-                    "priority": _finite(s.priority),
-                    "bridging_intercept": _finite(s.bridging_intercept),
-                    "bridging_intercept_se": _finite(s.bridging_intercept_se),
-                    "bridging_factor": _finite(s.bridging_factor),
-                    "bridging_status": s.bridging_status,
-                    "repness": {
-                        str(gid): {
-                            "side": r.side,
-                            "value": _finite(r.value),
-                            "test": _finite(r.test),
-                            "p_success": _finite(r.p_success),
-                            "p_test": _finite(r.p_test),
-                        }
-                        for gid, r in s.repness.items()
-                    },
-                }
-            )
-        result: dict[str, Any] = {
-            "participants": participant_rows,
-            "groups": [
-                {
-                    "id": g.id,
-                    "size": g.size,
-                    "representative": [_plain(i) for i in g.representative],
-                }
-                for g in self.groups
-            ],
-            "statements": statements,
-            "consensus": {
-                "agree": [_plain(i) for i in self.consensus.agree],
-                "disagree": [_plain(i) for i in self.consensus.disagree],
-            },
-            "groups_source": "given" if self.groups_given else "computed",
-            "k_smoothing": self.k_smoothing.to_dict(),
-            "silhouettes": {str(k): _finite(v) for k, v in self.silhouettes.items()},
-        }
-        if self.declared is not None:
-            result["declared_groups"] = self.declared.to_dict()
-        return result
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _finite(value: float | None) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
-
-
-# --- Polis statistics, usable on their own ----------------------------------------------
-
-
-def _prop_test(successes: np.ndarray, trials: np.ndarray) -> np.ndarray:
-    """Polis's one-proportion z-test with a +1 prior on both counts."""
-    return 2.0 * np.sqrt(trials + 1.0) * ((successes + 1.0) / (trials + 1.0) - 0.5)
-
-
-def _two_prop_test(
-    successes_1: np.ndarray, successes_2: np.ndarray, trials_1: np.ndarray, trials_2: np.ndarray
-) -> np.ndarray:
-    """Polis's two-proportion z-test with +1 on every count; 0 when the pooled rate is 1."""
-    s1, s2 = successes_1 + 1.0, successes_2 + 1.0
-    n1, n2 = trials_1 + 1.0, trials_2 + 1.0
-    pooled = (s1 + s2) / (n1 + n2)
-    spread = np.sqrt(pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        z = (s1 / n1 - s2 / n2) / spread
-    return np.where(spread > 0, z, 0.0)
-
-
-def repness_stats(
-    agrees: np.ndarray, disagrees: np.ndarray, votes: np.ndarray
-) -> dict[str, np.ndarray]:
-    """Polis repness statistics from per-group counts, shape ``(n_groups, n_statements)``.
-
-    ``votes`` counts every vote (passes included). Each group is compared with all
-    other groups pooled. Returns arrays ``pa, pd, pat, pdt, ra, rd, rat, rdt``.
-
-    Examples
-    --------
-    Group 0 agrees 9 of 10, group 1 agrees 1 of 10:
-
-    >>> import numpy as np
-    >>> s = repness_stats(np.array([[9], [1]]), np.array([[1], [9]]), np.array([[10], [10]]))
-    >>> round(float(s["pa"][0, 0]), 4), round(float(s["ra"][0, 0]), 4)  # 10/12, (10/12)/(2/12)
-    (0.8333, 5.0)
-    >>> round(float(s["pat"][0, 0]), 4)  # 2 sqrt(11) (10/11 - 1/2)
-    2.7136
-    """
-    na = np.asarray(agrees, dtype=float)
-    nd = np.asarray(disagrees, dtype=float)
-    ns = np.asarray(votes, dtype=float)
-    rest_a = na.sum(axis=0, keepdims=True) - na
-    rest_d = nd.sum(axis=0, keepdims=True) - nd
-    rest_s = ns.sum(axis=0, keepdims=True) - ns
-    pa = (1.0 + na) / (2.0 + ns)
-    pd = (1.0 + nd) / (2.0 + ns)
-    return {
-        "pa": pa,
-        "pd": pd,
-        "pat": _prop_test(na, ns),
-        "pdt": _prop_test(nd, ns),
-        "ra": pa / ((1.0 + rest_a) / (2.0 + rest_s)),
-        "rd": pd / ((1.0 + rest_d) / (2.0 + rest_s)),
-        "rat": _two_prop_test(na, rest_a, ns, rest_s),
-        "rdt": _two_prop_test(nd, rest_d, ns, rest_s),
-    }
-
-
-def _select_representative(
-    stats: dict[str, np.ndarray],
-    agrees: np.ndarray,
-    disagrees: np.ndarray,
-    group: int,
-    candidates: np.ndarray,
-    pick: int = 5,
-) -> list[int]:
-    """Polis's choice of representative statements for one group (column indices).
-
-    Statements passing both 90% tests on one side, ranked by repness x test x p x p-test,
-    best agree statement first, top ``pick``, agrees before disagrees; at least one.
-    """
-    g = group
-    pa, pd, pat, pdt = stats["pa"][g], stats["pd"][g], stats["pat"][g], stats["pdt"][g]
-    ra, rd, rat, rdt = stats["ra"][g], stats["rd"][g], stats["rat"][g], stats["rdt"][g]
-    na, nd = agrees[g], disagrees[g]
-    agree_side = rat > rdt
-    metric = np.where(agree_side, ra * rat * pa * pat, rd * rdt * pd * pdt)
-    passes = ((rat > Z_90) & (pat > Z_90)) | ((rdt > Z_90) & (pdt > Z_90))
-    sufficient = [int(c) for c in candidates if passes[c]]
-    best: int | None = None
-    best_agree: int | None = None
-    for c in candidates:
-        c = int(c)
-        if not sufficient and (best is None or max(rat[c], rdt[c]) > max(rat[best], rdt[best])):
-            best = c
-        if na[c] == 0 and nd[c] == 0:
-            continue
-        if best_agree is not None and ra[best_agree] > 1.0:
-            better = ra[c] * rat[c] * pa[c] * pat[c] > (
-                ra[best_agree] * rat[best_agree] * pa[best_agree] * pat[best_agree]
-            )
-        elif best_agree is not None:
-            better = pa[c] * pat[c] > pa[best_agree] * pat[best_agree]
-        else:
-            better = bool(pat[c] > Z_90 or (ra[c] > 1.0 and pa[c] > 0.5))
-        if better:
-            best_agree = c
-    if not sufficient:
-        if best_agree is not None:
-            return [best_agree]
-        return [best] if best is not None else []
-    ranked = sorted((c for c in sufficient if c != best_agree), key=lambda c: -metric[c])
-    chosen = ([best_agree] if best_agree is not None else []) + ranked
-    chosen = chosen[:pick]
-    return [c for c in chosen if agree_side[c]] + [c for c in chosen if not agree_side[c]]
-
-
-def consensus_statements(
-    agrees: np.ndarray,
-    disagrees: np.ndarray,
-    votes: np.ndarray,
-    candidates: np.ndarray | None = None,
-    pick: int = 5,
-) -> tuple[list[int], list[int]]:
-    """Polis's plain consensus: indices with rate > 0.5 and z > 1.2816, best ``pick``.
-
-    Ranked by rate x z, for agree and for disagree.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> consensus_statements(np.array([18, 2, 10]), np.array([1, 17, 10]), np.array([20, 20, 20]))
-    ([0], [1])
-    """
-    na = np.asarray(agrees, dtype=float)
-    nd = np.asarray(disagrees, dtype=float)
-    ns = np.asarray(votes, dtype=float)
-    allowed = np.ones(na.size, dtype=bool)
-    if candidates is not None:
-        allowed = np.zeros(na.size, dtype=bool)
-        allowed[np.asarray(candidates, dtype=np.int64)] = True
-    chosen = []
-    for successes in (na, nd):
-        rate = (1.0 + successes) / (2.0 + ns)
-        test = _prop_test(successes, ns)
-        ok = np.flatnonzero(allowed & (rate > 0.5) & (test > Z_90))
-        score = rate[ok] * test[ok]
-        ranked = ok[np.lexsort((ok, -score))]
-        chosen.append([int(i) for i in ranked[:pick]])
-    return chosen[0], chosen[1]
-
-
-def group_informed_consensus(agrees: np.ndarray, votes: np.ndarray) -> np.ndarray:
-    """Product over groups of ``(A_g + 1) / (S_g + 2)``; arrays ``(n_groups, n_statements)``.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> group_informed_consensus(np.array([[3], [1]]), np.array([[4], [2]])).tolist()
-    [0.3333333333333333]
-    """
-    agrees = np.asarray(agrees, dtype=float)
-    votes = np.asarray(votes, dtype=float)
-    if agrees.shape[0] == 0:
-        return np.full(agrees.shape[1], np.nan)
-    return np.prod((agrees + 1.0) / (votes + 2.0), axis=0)
-
-
-def comment_priority(
-    agrees: np.ndarray,
-    disagrees: np.ndarray,
-    votes: np.ndarray,
-    extremity: np.ndarray,
-    meta: np.ndarray | None = None,
-) -> np.ndarray:
-    """Polis's routing priority: ``(importance * (1 + 8 * 2^(-S/5)))^2``, meta 49.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> round(float(comment_priority(np.array([1]), np.array([0]), np.array([1]),
-    ...                              np.array([0.0]))[0]), 4)
-    12.5297
-    """
-    a = np.asarray(agrees, dtype=float)
-    d = np.asarray(disagrees, dtype=float)
-    s = np.asarray(votes, dtype=float)
-    passes = s - a - d
-    importance = (1.0 - (passes + 1.0) / (s + 2.0)) * (extremity + 1.0) * (a + 1.0) / (s + 2.0)
-    priority = (importance * (1.0 + 8.0 * np.power(2.0, -s / 5.0))) ** 2
-    if meta is not None:
-        priority = np.where(meta, 49.0, priority)
-    return priority
 
 
 # --- the pipeline ----------------------------------------------------------------------
@@ -783,7 +383,7 @@ def analyze(
             id=int(group_ids[g]),
             size=int(sizes[g]),
             representative=[
-                _plain(statement_ids[c])
+                plain(statement_ids[c])
                 for c in _select_representative(stats, rep_agrees, rep_disagrees, g, candidates)
             ],
         )
@@ -793,8 +393,8 @@ def analyze(
         column_agrees, column_disagrees, column_votes, candidates
     )
     consensus = Consensus(
-        agree=[_plain(statement_ids[c]) for c in agree_ids],
-        disagree=[_plain(statement_ids[c]) for c in disagree_ids],
+        agree=[plain(statement_ids[c]) for c in agree_ids],
+        disagree=[plain(statement_ids[c]) for c in disagree_ids],
     )
     priority = comment_priority(
         group_agrees.sum(axis=0),
@@ -880,7 +480,7 @@ def _given_groups(
     participant_ids: np.ndarray, groups: Mapping[Any, int]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Row labels 0..k-1 from a participant -> group id mapping (-1 for absent)."""
-    raw = np.array([groups.get(_plain(pid), -1) for pid in participant_ids.tolist()])
+    raw = np.array([groups.get(plain(pid), -1) for pid in participant_ids.tolist()])
     raw = raw.astype(np.int64) if raw.size else np.zeros(0, dtype=np.int64)
     group_ids = np.unique(raw[raw >= 0]) if raw.size else np.zeros(0, dtype=np.int64)
     labels = np.full(raw.size, -1, dtype=np.int64)

@@ -15,8 +15,8 @@ from middleground.accounts.api import router as accounts_router
 from middleground.accounts.models import Visitor
 from middleground.accounts.services import user_for_api_token
 from middleground.consultations.api import router as consultations_router
-from middleground.delphi.api import router as delphi_router
 from middleground.core.errors import ServiceError
+from middleground.delphi.api import router as delphi_router
 from middleground.library.api import router as library_router
 from middleground.network.api import router as network_router
 from middleground.reformlab.api import router as reformlab_router

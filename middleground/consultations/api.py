@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 
 from middleground.core.pagination import BoundedLimitOffsetPagination
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .identity import client_ip, cookie_id, ensure_cookie_id, store_cookie_id
 from .schemas import (
     ConsultationIn,
@@ -87,7 +87,7 @@ def invite(request, consultation_id: int, payload: InviteIn):
 @paginate(BoundedLimitOffsetPagination)
 def list_statements(request, consultation_id: int):
     consultation = selectors.get_consultation(request.auth, pk=consultation_id)
-    if selectors.is_manager(request.auth, consultation):
+    if permissions.can_manage(request.auth, consultation):
         return consultation.statements.all()
     return selectors.visible_statements(consultation)
 
@@ -123,7 +123,7 @@ def next_statement(request, consultation_id: int):
     participant = services.get_participant(
         consultation=consultation, user=request.auth, cookie_id=cookie_id(request), create=False
     )
-    statement = services.next_statement(consultation=consultation, participant=participant)
+    statement = selectors.next_statement(consultation=consultation, participant=participant)
     if statement is None:
         return Status(204, None)
     return statement
@@ -148,5 +148,5 @@ def vote(request, response: HttpResponse, consultation_id: int, payload: VoteIn)
 def results(request, consultation_id: int):
     consultation = selectors.get_consultation(request.auth, pk=consultation_id)
     return selectors.results_payload(
-        consultation, full=selectors.is_manager(request.auth, consultation)
+        consultation, full=permissions.can_manage(request.auth, consultation)
     )

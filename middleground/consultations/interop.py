@@ -21,14 +21,14 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from middleground.accounts.services import record_audit
 from middleground.core.csv_export import csv_text, unsafe_cell
 from middleground.core.errors import ServiceError, check_length
+from middleground.core.slugs import unique_slug
 
-from . import presentation, selectors
+from . import permissions, presentation, selectors
 from .models import (
     Anonymity,
     Consultation,
@@ -40,6 +40,7 @@ from .models import (
     Vote,
     VoteEvent,
 )
+from .services import TEXT_LIMITS, request_analysis
 
 POLIS_FILES = ("comments.csv", "votes.csv", "participants-votes.csv", "summary.csv")
 COMMENT_HEADER = [
@@ -461,10 +462,8 @@ def import_polis(
     """
     from middleground.analysis.polis_io import PolisFormatError, read_export
 
-    from .services import TEXT_LIMITS, request_analysis
-
-    if not (actor is None or (actor.is_authenticated and actor.is_secretariat)):
-        raise ServiceError(_("You are not allowed to do this."), status=403)
+    if not (actor is None or permissions.can_create(actor)):
+        raise ServiceError.forbidden()
     check_length(attribution, TEXT_LIMITS["attribution"], field="attribution")
     try:
         export = read_export(directory)
@@ -483,7 +482,7 @@ def import_polis(
     with transaction.atomic():
         consultation = Consultation.objects.create(
             title=title,
-            slug=slug or _unique_slug(title),
+            slug=slug or unique_slug(Consultation, title, fallback="polis"),
             question=question,
             context=context,
             visibility=Visibility.PUBLIC,
@@ -666,14 +665,6 @@ def import_polis_zip(
     with tempfile.TemporaryDirectory(prefix="mg-polis-") as folder:
         extract_zip(upload, folder)
         return import_polis(actor=actor, directory=folder, title=title, attribution=attribution)
-
-
-def _unique_slug(title: str) -> str:
-    base = slugify(title)[:200] or "polis"
-    slug, n = base, 2
-    while Consultation.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def dumps(data: Any) -> str:

@@ -12,11 +12,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from middleground.analysis.declared import OTHER_LABEL
+from middleground.core import charts
 
 #: above this many placed participants the map shows binned base clusters, not points
 MAP_POINT_LIMIT = 400
 MAP_BINS = 24
-COLOURS = ["#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c", "#8d6a9f"]
 TOP = 8
 
 
@@ -224,7 +224,6 @@ def opinion_map(result: dict[str, Any]) -> dict[str, Any]:
     dx, dy = (x1 - x0) or 1.0, (y1 - y0) or 1.0
     for gid in sorted(by_group):
         points = by_group[gid]
-        colour = COLOURS[gid % len(COLOURS)]
         cx = sum(p["x"] for p in points) / len(points)
         cy = sum(p["y"] for p in points) / len(points)
         table.append(
@@ -250,25 +249,14 @@ def opinion_map(result: dict[str, Any]) -> dict[str, Any]:
             ]
         else:
             data = [{"x": round(p["x"], 3), "y": round(p["y"], 3)} for p in points]
-        datasets.append(
-            {
-                "label": f"{group_name(gid)} ({len(points)})",
-                "data": data,
-                "backgroundColor": colour + "99",
-                "borderColor": colour,
-            }
-        )
-    chart = {
-        "type": "bubble" if binned else "scatter",
-        "data": {"datasets": datasets},
-        "options": {
-            "plugins": {"legend": {"position": "bottom"}},
-            "scales": {
-                "x": {"title": {"display": True, "text": _("first component")}},
-                "y": {"title": {"display": True, "text": _("second component")}},
-            },
-        },
-    }
+        # Coloured by group id, so a group keeps its colour whichever groups have points.
+        datasets.append(charts.point_dataset(f"{group_name(gid)} ({len(points)})", data, gid))
+    chart = charts.scatter_chart(
+        datasets,
+        bubble=binned,
+        x_title=_("first component"),
+        y_title=_("second component"),
+    )
     return {"chart": chart, "table": table, "binned": binned, "placed": len(placed)}
 
 
@@ -279,30 +267,23 @@ def timeline_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:
         total_votes += r["votes"]
         total_people += r["participants"]
         cumulative.append({**r, "total_votes": total_votes, "total_participants": total_people})
-    chart = {
-        "type": "line",
-        "data": {
-            "labels": [r["day"] for r in cumulative],
-            "datasets": [
-                {
-                    "label": _("votes (cumulative)"),
-                    "data": [r["total_votes"] for r in cumulative],
-                    "borderColor": COLOURS[0],
-                    "yAxisID": "y",
-                },
-                {
-                    "label": _("participants (cumulative)"),
-                    "data": [r["total_participants"] for r in cumulative],
-                    "borderColor": COLOURS[1],
-                    "yAxisID": "y1",
-                },
-            ],
+    chart = charts.line_chart(
+        [r["day"] for r in cumulative],
+        [
+            {
+                "label": _("votes (cumulative)"),
+                "data": [r["total_votes"] for r in cumulative],
+                "yAxisID": "y",
+            },
+            {
+                "label": _("participants (cumulative)"),
+                "data": [r["total_participants"] for r in cumulative],
+                "yAxisID": "y1",
+            },
+        ],
+        scales={
+            "y": {"position": "left", "beginAtZero": True},
+            "y1": {"position": "right", "beginAtZero": True},
         },
-        "options": {
-            "scales": {
-                "y": {"position": "left", "beginAtZero": True},
-                "y1": {"position": "right", "beginAtZero": True},
-            }
-        },
-    }
+    )
     return {"chart": chart, "rows": cumulative}

@@ -1,15 +1,19 @@
 """Permission-checked reads of consultations: the only way views and the API fetch them."""
 
+import random
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from . import permissions
 from .models import (
     AnalysisResult,
     Consultation,
+    DeclaredDimension,
     Participant,
     Statement,
     StatementStatus,
@@ -17,64 +21,6 @@ from .models import (
     Visibility,
     Vote,
 )
-
-
-def is_manager(user: Any, consultation: Consultation) -> bool:
-    """The secretariat and the consultation's moderators run it."""
-    if not user.is_authenticated:
-        return False
-    if user.is_secretariat:
-        return True
-    cache = consultation.__dict__.setdefault("_manager_cache", {})
-    if user.pk not in cache:
-        cache[user.pk] = consultation.moderators.filter(pk=user.pk).exists()
-    return cache[user.pk]
-
-
-def _invitation_match(user: Any, prefix: str = "") -> Q:
-    """An invitation of this user: bound to their id, or to an address they have verified.
-
-    An unverified address (anyone can type an invitee's address into a profile) never
-    matches, nor does an empty one.
-    """
-    match = Q(**{f"{prefix}user": user})
-    if user.verified_email:
-        match |= Q(**{f"{prefix}email__iexact": user.verified_email})
-    return match
-
-
-def is_invited(user: Any, consultation: Consultation) -> bool:
-    if not user.is_authenticated:
-        return False
-    cache = consultation.__dict__.setdefault("_invited_cache", {})
-    if user.pk not in cache:
-        cache[user.pk] = consultation.invitees.filter(_invitation_match(user)).exists()
-    return cache[user.pk]
-
-
-def can_view(user: Any, consultation: Consultation) -> bool:
-    if consultation.status == Status.IMPORTING:  # a Polis import still writing: no one
-        return False
-    # the common cases first: they need no query
-    if consultation.status != Status.DRAFT:
-        if consultation.visibility == Visibility.PUBLIC:
-            return True
-        if consultation.visibility == Visibility.NETWORK and (
-            user.is_authenticated and user.is_network_member
-        ):
-            return True
-    if is_manager(user, consultation):
-        return True
-    if consultation.status == Status.DRAFT or consultation.visibility == Visibility.PUBLIC:
-        return False
-    return is_invited(user, consultation)
-
-
-def can_participate(user: Any, consultation: Consultation) -> bool:
-    """May this person vote and write (when open)? Anonymous only where the consultation allows."""
-    if not user.is_authenticated:
-        return consultation.allows_anonymous
-    return can_view(user, consultation)
 
 
 def consultations(user: Any, q: str = "", status: str = "") -> QuerySet[Consultation]:
@@ -88,7 +34,7 @@ def consultations(user: Any, q: str = "", status: str = "") -> QuerySet[Consulta
         if user.is_authenticated:
             if user.is_network_member:
                 visible |= Q(visibility=Visibility.NETWORK)
-            visible |= _invitation_match(user, "invitees__")
+            visible |= permissions.invitation_match(user, "invitees__")
         not_draft = ~Q(status=Status.DRAFT)
         allowed = visible & not_draft
         if user.is_authenticated:
@@ -115,21 +61,21 @@ def unique_row(queryset: Any) -> Any:
 def get_consultation(user: Any, *, slug: str | None = None, pk: int | None = None) -> Consultation:
     lookup: dict[str, Any] = {"slug": slug} if slug is not None else {"pk": pk}
     consultation = unique_row(Consultation.objects.select_related("task_force").filter(**lookup))
-    if consultation is None or not can_view(user, consultation):
+    if consultation is None or not permissions.can_view(user, consultation):
         raise Http404
     return consultation
 
 
 def get_consultation_for_manage(user: Any, **lookup: Any) -> Consultation:
     consultation = get_consultation(user, **lookup)
-    if not is_manager(user, consultation):
+    if not permissions.can_manage(user, consultation):
         raise PermissionDenied
     return consultation
 
 
 def get_consultation_for_participation(user: Any, **lookup: Any) -> Consultation:
     consultation = get_consultation(user, **lookup)
-    if not can_participate(user, consultation):
+    if not permissions.can_participate(user, consultation):
         raise PermissionDenied
     return consultation
 
@@ -139,7 +85,7 @@ def visible_statements(consultation: Consultation) -> QuerySet[Statement]:
 
 
 def moderation_queue(user: Any, consultation: Consultation) -> QuerySet[Statement]:
-    if not is_manager(user, consultation):
+    if not permissions.can_manage(user, consultation):
         raise PermissionDenied
     return consultation.statements.select_related("author", "author__user").order_by(
         "status", "-created_at"
@@ -226,4 +172,50 @@ def analysis_status(consultation: Consultation) -> dict[str, Any]:
         "version": latest.version if latest else None,
         "computed_at": latest.computed_at if latest else None,
         "computing": consultation.analysis_pending,
+    }
+
+
+def next_statement(
+    *, consultation: Consultation, participant: Participant | None, rng: random.Random | None = None
+) -> Statement | None:
+    """The next statement for a participant, drawn with the engine's routing priority."""
+    statements = list(visible_statements(consultation).only("pk", "number", "text"))
+    if participant is not None:
+        voted = set(participant.votes.values_list("statement_id", flat=True))
+        statements = [s for s in statements if s.pk not in voted]
+    if not statements:
+        return None
+    stored = (
+        AnalysisResult.objects.filter(consultation=consultation)
+        .order_by("-version")
+        .values_list("priorities", flat=True)
+        .first()
+    )
+    priorities = {int(k): float(v) for k, v in (stored or {}).items()}
+    # statements the engine has not seen yet get the highest priority (as new ones do in Polis)
+    top = max(priorities.values(), default=1.0) or 1.0
+    weights = [max(priorities.get(s.number, top), 1e-6) for s in statements]
+    return (rng or random).choices(statements, weights=weights, k=1)[0]
+
+
+def declared_labels(consultation: Consultation) -> dict[int, str]:
+    """participant number -> declared group, from the attributes copied from the registry."""
+    dimension = consultation.declared_dimension
+    if dimension.startswith("bloc:"):
+        code = dimension.split(":", 1)[1]
+        member, other = f"{code}", _("not %(code)s") % {"code": code}
+        return {
+            number: (member if code in (blocs or []) else other)
+            for number, blocs, country in consultation.participants.values_list(
+                "number", "blocs", "country"
+            )
+            if country  # no country, no declared group
+        }
+    field = (
+        "institution_kind" if dimension == DeclaredDimension.INSTITUTION_KIND else "regional_group"
+    )
+    return {
+        number: label
+        for number, label in consultation.participants.values_list("number", field)
+        if label
     }

@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import random
 import time
 from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Count, F, FilteredRelation, Max, Q
+from django.db.models import CharField, F, FilteredRelation, Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from middleground.accounts.models import Role, User
 from middleground.accounts.services import create_invitation, record_audit
 from middleground.core.errors import ServiceError, check_length
+from middleground.core.slugs import unique_slug
 
-from . import selectors
+from . import jobs, permissions, selectors
 from .models import (
     CHOOSABLE_STATUSES,
     STATEMENT_MAX_LENGTH,
@@ -38,29 +36,24 @@ from .models import (
     Vote,
     VoteEvent,
 )
+from .tasks import enqueue_analysis
 
 # --- rate limits (Django's cache: per process with local memory, shared with Redis) --------
 
-#: (max events, window in seconds) per kind and scope
-RATE_LIMITS: dict[tuple[str, str], tuple[int, int]] = {
-    ("vote", "identity"): (600, 60),
-    ("vote", "ip"): (1200, 60),
-    ("statement", "identity"): (10, 600),
-    ("statement", "ip"): (30, 600),
-}
-RATE_LIMITS.update(getattr(settings, "CONSULTATIONS_RATE_LIMITS", {}))
-#: load tests (benchmarks/votes.py) scale the limits up; never set in production
-_RATE_SCALE = float(os.environ.get("MG_CONSULTATIONS_RATE_SCALE", "1") or 1)
-
 
 def check_rate(kind: str, *, identity: str, ip: str | None) -> None:
-    """Count one event; raise a 429 ServiceError when an identity or address goes too fast."""
+    """Count one event; raise a 429 ServiceError when an identity or address goes too fast.
+
+    The limits are read from ``settings.CONSULTATIONS_RATE_LIMITS`` (``(max events,
+    window in seconds)`` per kind and scope) at each call, scaled by
+    ``settings.CONSULTATIONS_RATE_SCALE`` (load tests only).
+    """
     scopes = [("identity", identity)]
     if ip:
         scopes.append(("ip", ip))
     for scope, key in scopes:
-        limit, window = RATE_LIMITS[(kind, scope)]
-        limit = int(limit * _RATE_SCALE)
+        limit, window = settings.CONSULTATIONS_RATE_LIMITS[(kind, scope)]
+        limit = int(limit * settings.CONSULTATIONS_RATE_SCALE)
         bucket = int(time.time() // window)
         cache_key = f"mg:consult:rate:{kind}:{scope}:{key}:{bucket}"
         cache.add(cache_key, 0, window + 5)
@@ -76,18 +69,6 @@ def check_rate(kind: str, *, identity: str, ip: str | None) -> None:
 
 
 # --- consultations ----------------------------------------------------------------------
-
-
-def _forbidden() -> ServiceError:
-    return ServiceError(_("You are not allowed to do this."), status=403)
-
-
-def _unique_slug(base: str, exclude_pk: Any = None) -> str:
-    base = slugify(base)[:200] or "consultation"
-    slug, n = base, 2
-    while Consultation.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 CHOICE_FIELDS = {
@@ -165,8 +146,8 @@ def _moderators(items: Any) -> list[User] | None:
 
 
 def create_consultation(*, actor: User, data: dict[str, Any]) -> Consultation:
-    if not (actor.is_authenticated and actor.is_secretariat):
-        raise _forbidden()
+    if not permissions.can_create(actor):
+        raise ServiceError.forbidden()
     fields = _clean_fields(data)
     for required in ("title", "question"):
         if required not in fields:
@@ -178,7 +159,9 @@ def create_consultation(*, actor: User, data: dict[str, Any]) -> Consultation:
     moderators = _moderators(data.get("moderators"))
     with transaction.atomic():
         consultation = Consultation.objects.create(
-            slug=_unique_slug(fields["title"]), created_by=actor, **fields
+            slug=unique_slug(Consultation, fields["title"], fallback="consultation"),
+            created_by=actor,
+            **fields,
         )
         consultation.focus_areas.set(areas)
         consultation.moderators.set(moderators or [])
@@ -193,8 +176,8 @@ def create_consultation(*, actor: User, data: dict[str, Any]) -> Consultation:
 def update_consultation(
     *, actor: User, consultation: Consultation, data: dict[str, Any]
 ) -> Consultation:
-    if not selectors.is_manager(actor, consultation):
-        raise _forbidden()
+    if not permissions.can_manage(actor, consultation):
+        raise ServiceError.forbidden()
     fields = _clean_fields(data)
     areas = _focus_areas(data["focus_areas"]) if data.get("focus_areas") is not None else None
     moderators = _moderators(data.get("moderators"))
@@ -213,6 +196,8 @@ def update_consultation(
         for key in changed:
             setattr(consultation, key, fields[key])
         if changed:
+            # only what this edit changed: the counters and analysis flags of this instance,
+            # read with the request, are stale once anyone has joined or voted meanwhile
             consultation.save(update_fields=changed)
         if areas is not None:
             consultation.focus_areas.set(areas)
@@ -254,8 +239,8 @@ def invite(
     *, actor: User, consultation: Consultation, emails: list[str], accept_url_base: str
 ) -> list[Invitee]:
     """Add people to an invited consultation; people without an account get a sign-up link."""
-    if not selectors.is_manager(actor, consultation):
-        raise _forbidden()
+    if not permissions.can_manage(actor, consultation):
+        raise ServiceError.forbidden()
     cleaned = []
     for raw in emails:
         email = User.objects.normalize_email(raw.strip())
@@ -348,8 +333,15 @@ def _create_participant(
             return Participant.objects.create(
                 consultation=consultation, number=number, **identity, **attrs
             )
-    except IntegrityError:  # a concurrent request created it first
-        return Participant.objects.get(consultation=consultation, **identity)
+    except IntegrityError:
+        # a concurrent request created this person's row first; any other clash (on the
+        # number) is a real error, not to be hidden behind a missing row
+        existing = selectors.unique_row(
+            Participant.objects.filter(consultation=consultation, **identity)
+        )
+        if existing is None:
+            raise
+        return existing
 
 
 def get_participant(
@@ -369,9 +361,9 @@ def get_participant(
 
 def _require_participation(consultation: Consultation, user: Any, cookie_id: str) -> dict[str, Any]:
     """Check that this person may take part; how their participant row is found."""
-    if not selectors.can_view(user, consultation):
+    if not permissions.can_view(user, consultation):
         raise ServiceError(_("Not found."), status=404)
-    if not selectors.can_participate(user, consultation):
+    if not permissions.can_participate(user, consultation):
         if not user.is_authenticated:
             raise ServiceError(_("Sign in to take part in this consultation."), status=401)
         raise ServiceError(_("You are not invited to take part in this consultation."), status=403)
@@ -447,7 +439,7 @@ def add_statement(
     ip: str | None = None,
 ) -> Statement:
     """A participant (or a manager) adds a statement; held for moderation when so set."""
-    manager = selectors.is_manager(actor, consultation)
+    manager = permissions.can_manage(actor, consultation)
     _require_open(consultation)
     if not (manager or consultation.participants_can_add):
         raise ServiceError(
@@ -470,8 +462,8 @@ def add_statement(
 
 def moderate_statement(*, actor: User, statement: Statement, accept: bool) -> Statement:
     consultation = statement.consultation
-    if not selectors.is_manager(actor, consultation):
-        raise _forbidden()
+    if not permissions.can_manage(actor, consultation):
+        raise ServiceError.forbidden()
     with transaction.atomic():
         statement.status = StatementStatus.ACCEPTED if accept else StatementStatus.REJECTED
         statement.moderated_by = actor
@@ -651,37 +643,10 @@ def _upsert_vote(
     raise ServiceError(_("Your vote could not be saved; please try again."), status=409)
 
 
-def next_statement(
-    *, consultation: Consultation, participant: Participant | None, rng: random.Random | None = None
-) -> Statement | None:
-    """The next statement for a participant, drawn with the engine's routing priority."""
-    statements = list(selectors.visible_statements(consultation).only("pk", "number", "text"))
-    if participant is not None:
-        voted = set(participant.votes.values_list("statement_id", flat=True))
-        statements = [s for s in statements if s.pk not in voted]
-    if not statements:
-        return None
-    stored = (
-        AnalysisResult.objects.filter(consultation=consultation)
-        .order_by("-version")
-        .values_list("priorities", flat=True)
-        .first()
-    )
-    priorities = {int(k): float(v) for k, v in (stored or {}).items()}
-    # statements the engine has not seen yet get the highest priority (as new ones do in Polis)
-    top = max(priorities.values(), default=1.0) or 1.0
-    weights = [max(priorities.get(s.number, top), 1e-6) for s in statements]
-    return (rng or random).choices(statements, weights=weights, k=1)[0]
-
-
 # --- analysis ---------------------------------------------------------------------------
 
 
 STALE_PENDING_SECONDS = 600
-
-
-def analysis_delay() -> float:
-    return float(getattr(settings, "CONSULTATIONS_ANALYSIS_DELAY", 3.0))
 
 
 def request_analysis(*, consultation_id: int) -> bool:
@@ -701,149 +666,11 @@ def request_analysis(*, consultation_id: int) -> bool:
     if not queued:
         rows.update(**counted)
         return False
-    _enqueue_analysis(consultation_id)
+    enqueue_analysis(consultation_id)
     return True
 
 
-def _enqueue_analysis(consultation_id: int) -> None:
-    """Enqueue the analysis task when the current transaction commits."""
-    from .tasks import analyze_consultation_task
-
-    def enqueue() -> None:
-        task = analyze_consultation_task
-        delay = analysis_delay()
-        if delay > 0 and task.get_backend().supports_defer:
-            task = task.using(run_after=timezone.now() + dt.timedelta(seconds=delay))
-        task.enqueue(consultation_id)
-
-    transaction.on_commit(enqueue)
-
-
-def declared_labels(consultation: Consultation) -> dict[int, str]:
-    """participant number -> declared group, from the attributes copied from the registry."""
-    dimension = consultation.declared_dimension
-    if dimension.startswith("bloc:"):
-        code = dimension.split(":", 1)[1]
-        member, other = f"{code}", _("not %(code)s") % {"code": code}
-        return {
-            number: (member if code in (blocs or []) else other)
-            for number, blocs, country in consultation.participants.values_list(
-                "number", "blocs", "country"
-            )
-            if country  # no country, no declared group
-        }
-    field = (
-        "institution_kind" if dimension == DeclaredDimension.INSTITUTION_KIND else "regional_group"
-    )
-    return {
-        number: label
-        for number, label in consultation.participants.values_list("number", field)
-        if label
-    }
-
-
-def _history_mark(consultation_id: int) -> tuple[int, int | None]:
-    """The vote history's size and last id: a vote cast since this was read changes it."""
-    mark = VoteEvent.objects.filter(consultation_id=consultation_id).aggregate(
-        n=Count("pk"), last=Max("pk")
-    )
-    return mark["n"], mark["last"]
-
-
 def run_analysis(*, consultation_id: int) -> AnalysisResult | None:
-    """Recompute the analysis from the current votes and store it as a new version.
-
-    ``analysis_pending`` stays set until the result is stored: a run that dies leaves it
-    set, and ``periodic`` queues the run again. It is cleared, in the transaction that
-    stores the result, only if nothing came in during the run (no vote in the history, no
-    new request); otherwise the next run is queued at once.
-    """
-    consultation = Consultation.objects.filter(pk=consultation_id).first()
-    if consultation is None:
-        return None
-    # read before the votes: a vote from now on changes the mark and queues the next run
-    history = _history_mark(consultation_id)
-    started = time.perf_counter()
-    computed = _compute_analysis(consultation)
-    with transaction.atomic():
-        stored = _store_analysis(consultation, *computed, started) if computed else None
-        unchanged = _history_mark(consultation_id) == history
-        cleared = unchanged and (
-            Consultation.objects.filter(
-                pk=consultation_id, analysis_requests=consultation.analysis_requests
-            ).update(analysis_pending=False)
-        )
-        if not cleared:
-            Consultation.objects.filter(pk=consultation_id).update(
-                analysis_pending=True, analysis_requested_at=timezone.now()
-            )
-            _enqueue_analysis(consultation_id)
-    return stored
-
-
-def _compute_analysis(consultation: Consultation) -> tuple[Any, dict[str, Any], int, int] | None:
-    """The engine's result on the current votes (None without statements)."""
-    from middleground.analysis.opinion import analyze
-
-    statements = list(consultation.statements.values_list("number", "status", "is_meta"))
-    if not statements:
-        return None
-    rows = list(
-        Vote.objects.filter(consultation=consultation)
-        .order_by("updated_at", "pk")
-        .values_list("participant__number", "statement__number", "value")
-    )
-    participants, statement_ids, values = (
-        ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]) if rows else ([], [], [])
-    )
-    moderated_out = [n for n, status, _meta in statements if status != StatementStatus.ACCEPTED]
-    meta = [n for n, _status, is_meta in statements if is_meta]
-    previous = selectors.latest_result(consultation)
-    declared = declared_labels(consultation)
-    result = analyze(
-        (participants, statement_ids, values),
-        statements=[n for n, _s, _m in statements],
-        moderated_out=moderated_out,
-        meta=meta,
-        declared=declared or None,
-        previous=previous.k_smoothing if previous else None,
-        bridging=len(rows) > 0,
-    )
-    data = result.to_dict()
-    data["n_votes"] = len(rows)
-    data["timeline"] = selectors.participation_timeline(consultation)
-    return result, data, len(rows), len(set(participants))
-
-
-def _store_analysis(
-    consultation: Consultation,
-    result: Any,
-    data: dict[str, Any],
-    n_votes: int,
-    n_participants: int,
-    started: float,
-) -> AnalysisResult | None:
-    duration = int((time.perf_counter() - started) * 1000)
-    previous = selectors.latest_result(consultation)
-    for _attempt in range(5):
-        version = (previous.version + 1) if previous else 1
-        try:
-            with transaction.atomic():
-                return AnalysisResult.objects.create(
-                    consultation=consultation,
-                    version=version,
-                    computed_at=timezone.now(),
-                    duration_ms=duration,
-                    n_votes=n_votes,
-                    n_participants=n_participants,
-                    result=data,
-                    k_smoothing=result.k_smoothing.to_dict(),
-                    priorities={
-                        str(row["id"]): row["priority"]
-                        for row in data["statements"]
-                        if row.get("priority") is not None
-                    },
-                )
-        except IntegrityError:  # another worker stored this version first
-            previous = selectors.latest_result(consultation)
-    return None
+    """Recompute the analysis now, in this process (the demo loader, tests); the next run
+    is queued when votes came in meanwhile (:func:`jobs.run_analysis`)."""
+    return jobs.run_analysis(consultation_id=consultation_id, queue_next=enqueue_analysis)

@@ -6,31 +6,32 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from middleground.accounts.http import SignedInRequest
 from middleground.core.errors import ServiceError
 from middleground.core.forms import call_service, filter_params
 
-from . import interop, selectors, services
+from . import interop, permissions, selectors, services
 from .forms import ConsultationEditForm, ConsultationForm, ImportForm, InviteForm, StatementForm
 from .identity import client_ip, cookie_id, ensure_cookie_id, store_cookie_id
-from .models import CHOOSABLE_STATUSES
+from .models import CHOOSABLE_STATUSES, Consultation, Participant
 
 
-def _htmx(request) -> bool:
+def _htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _secretariat(request) -> None:
-    if not request.user.is_secretariat:
+def _secretariat(request: HttpRequest) -> None:
+    if not permissions.can_create(request.user):
         raise PermissionDenied
 
 
-def index(request) -> HttpResponse:
+def index(request: HttpRequest) -> HttpResponse:
     params = filter_params(request, ("q", "status"))
     qs = selectors.consultations(request.user, q=params["q"], status=params["status"])
     page = Paginator(qs, 20).get_page(request.GET.get("page"))
@@ -42,7 +43,7 @@ def index(request) -> HttpResponse:
 
 
 @login_required
-def create(request) -> HttpResponse:
+def create(request: SignedInRequest) -> HttpResponse:
     _secretariat(request)
     form = ConsultationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -59,7 +60,7 @@ def create(request) -> HttpResponse:
 
 
 @login_required
-def import_polis(request) -> HttpResponse:
+def import_polis(request: SignedInRequest) -> HttpResponse:
     _secretariat(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -82,20 +83,20 @@ def import_polis(request) -> HttpResponse:
     )
 
 
-def _participant(request, consultation):
+def _participant(request: HttpRequest, consultation: Consultation) -> Participant | None:
     return services.get_participant(
         consultation=consultation, user=request.user, cookie_id=cookie_id(request), create=False
     )
 
 
-def detail(request, slug: str) -> HttpResponse:
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = selectors.get_consultation(request.user, slug=slug)
-    manager = selectors.is_manager(request.user, consultation)
+    manager = permissions.can_manage(request.user, consultation)
     participant = _participant(request, consultation)
     context = {
         "consultation": consultation,
         "manager": manager,
-        "can_participate": selectors.can_participate(request.user, consultation),
+        "can_participate": permissions.can_participate(request.user, consultation),
         "participant": participant,
         "statement_count": selectors.visible_statements(consultation).count(),
         "pending_count": consultation.statements.filter(status="pending").count() if manager else 0,
@@ -109,7 +110,7 @@ def detail(request, slug: str) -> HttpResponse:
 
 
 @login_required
-def edit(request, slug: str) -> HttpResponse:
+def edit(request: SignedInRequest, slug: str) -> HttpResponse:
     consultation = selectors.get_consultation_for_manage(request.user, slug=slug)
     form = ConsultationEditForm(request.POST or None, instance=consultation)
     if request.method == "POST" and form.is_valid():
@@ -132,7 +133,7 @@ def edit(request, slug: str) -> HttpResponse:
 
 
 @login_required
-def invite(request, slug: str) -> HttpResponse:
+def invite(request: SignedInRequest, slug: str) -> HttpResponse:
     consultation = selectors.get_consultation_for_manage(request.user, slug=slug)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -161,26 +162,26 @@ def invite(request, slug: str) -> HttpResponse:
     )
 
 
-def _participation_context(request, consultation, participant) -> dict[str, Any]:
-    statement = services.next_statement(consultation=consultation, participant=participant)
+def _participation_context(request: HttpRequest, consultation, participant) -> dict[str, Any]:
+    statement = selectors.next_statement(consultation=consultation, participant=participant)
     voted = participant.votes.count() if participant else 0
     total = selectors.visible_statements(consultation).count()
     return {
         "consultation": consultation,
-        "manager": selectors.is_manager(request.user, consultation),
+        "manager": permissions.can_manage(request.user, consultation),
         "statement": statement,
         "voted": voted,
         "total": total,
         "statement_form": StatementForm(),
         "can_add": consultation.participants_can_add
-        or selectors.is_manager(request.user, consultation),
+        or permissions.can_manage(request.user, consultation),
     }
 
 
-def participate(request, slug: str) -> HttpResponse:
+def participate(request: HttpRequest, slug: str) -> HttpResponse:
     """One statement at a time; a plain form post without JavaScript, an htmx swap with it."""
     consultation = selectors.get_consultation(request.user, slug=slug)
-    if not selectors.can_participate(request.user, consultation):
+    if not permissions.can_participate(request.user, consultation):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('accounts:login')}?next={request.path}")
         raise PermissionDenied
@@ -216,9 +217,9 @@ def participate(request, slug: str) -> HttpResponse:
     return response
 
 
-def add_statement(request, slug: str) -> HttpResponse:
+def add_statement(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = selectors.get_consultation(request.user, slug=slug)
-    if not selectors.can_participate(request.user, consultation):
+    if not permissions.can_participate(request.user, consultation):
         if not request.user.is_authenticated:
             return redirect(f"{reverse('accounts:login')}?next={request.path}")
         raise PermissionDenied
@@ -256,7 +257,7 @@ def add_statement(request, slug: str) -> HttpResponse:
 
 
 @login_required
-def moderation(request, slug: str) -> HttpResponse:
+def moderation(request: SignedInRequest, slug: str) -> HttpResponse:
     consultation = selectors.get_consultation_for_manage(request.user, slug=slug)
     queue = selectors.moderation_queue(request.user, consultation)
     return render(
@@ -272,7 +273,7 @@ def moderation(request, slug: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def moderate(request, slug: str, pk: int) -> HttpResponse:
+def moderate(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
     consultation = selectors.get_consultation_for_manage(request.user, slug=slug)
     statement = selectors.get_statement_for_moderation(request.user, consultation, pk)
     accept = request.POST.get("decision") == "accept"
@@ -281,14 +282,14 @@ def moderate(request, slug: str, pk: int) -> HttpResponse:
     return redirect("consultations:moderation", slug=slug)
 
 
-def results(request, slug: str) -> HttpResponse:
+def results(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = selectors.get_consultation(request.user, slug=slug)
     context = interop.report_context(consultation)
-    context["manager"] = selectors.is_manager(request.user, consultation)
+    context["manager"] = permissions.can_manage(request.user, consultation)
     return render(request, "consultations/results.html", context)
 
 
-def results_status(request, slug: str) -> HttpResponse:
+def results_status(request: HttpRequest, slug: str) -> HttpResponse:
     """The htmx-polled line: which version is shown, and whether a newer one is computing."""
     consultation = selectors.get_consultation(request.user, slug=slug)
     return render(
@@ -302,32 +303,32 @@ def results_status(request, slug: str) -> HttpResponse:
     )
 
 
-def export_polis(request, slug: str) -> HttpResponse:
+def export_polis(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = selectors.get_consultation(request.user, slug=slug)
     response = HttpResponse(
-        interop.polis_zip(consultation, full=selectors.is_manager(request.user, consultation)),
+        interop.polis_zip(consultation, full=permissions.can_manage(request.user, consultation)),
         content_type="application/zip",
     )
     response["Content-Disposition"] = f'attachment; filename="{consultation.slug}-polis.zip"'
     return response
 
 
-def export_json(request, slug: str) -> HttpResponse:
+def export_json(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = selectors.get_consultation(request.user, slug=slug)
     response = JsonResponse(
-        interop.export_json(consultation, full=selectors.is_manager(request.user, consultation)),
+        interop.export_json(consultation, full=permissions.can_manage(request.user, consultation)),
         json_dumps_params={"indent": 1},
     )
     response["Content-Disposition"] = f'attachment; filename="{consultation.slug}.json"'
     return response
 
 
-def report(request, slug: str) -> HttpResponse:
+def report(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = selectors.get_consultation(request.user, slug=slug)
     return render(request, "consultations/report.html", interop.report_context(consultation))
 
 
-def report_pdf(request, slug: str) -> HttpResponse:
+def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = selectors.get_consultation(request.user, slug=slug)
     response = HttpResponse(interop.report_pdf(consultation), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{consultation.slug}-report.pdf"'

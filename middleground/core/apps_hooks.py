@@ -1,8 +1,9 @@
 """Per-app hooks found by convention, so adding an app needs no edit of the core.
 
-An app may define ``demo.py`` with ``load_demo() -> dict`` (called by ``manage.py demo``
-after the network demo) and ``periodic.py`` with ``run() -> str`` (called by
-``manage.py run_periodic``).
+An app may define ``demo.py`` with ``load_demo()`` (called by ``manage.py demo``, which prints
+what it returns) and ``periodic.py`` with ``run() -> str`` (called by ``manage.py
+run_periodic``). Hooks run in ``INSTALLED_APPS`` order, so an app's demo may use the demo
+content of the apps listed before it (``network`` loads the institutions and personas first).
 """
 
 import importlib

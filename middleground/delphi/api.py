@@ -10,6 +10,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from middleground.core.pagination import BoundedLimitOffsetPagination
+from middleground.network.services import resolve_institution
 
 from . import selectors, services, stats
 from .schemas import (
@@ -108,8 +109,6 @@ def add_item(request, study_id: int, payload: ItemIn):
 
 @router.post("/studies/{int:study_id}/panel", response={201: list[InviteOut]})
 def invite(request, study_id: int, payload: InviteIn):
-    from middleground.network.services import resolve_institution
-
     study = selectors.get_study_for_invite(request.auth, pk=study_id)
     institution = resolve_institution(payload.institution) if payload.institution else None
     invites = services.invite_panel(

@@ -16,6 +16,7 @@ from middleground.network.models import Expert, FocusArea, TaskForce
 
 from . import services
 from .models import Answer, Item, ItemKind, Panellist, Round, Study, StudyStatus
+from .scales import default_labels
 
 SLUG = "water-security-in-central-asia-demo"
 TITLE = "Water security in Central Asia (demo)"
@@ -113,7 +114,7 @@ def load_demo() -> dict:
                 position=i,
                 kind=ItemKind.LIKERT,
                 text=text,
-                config={"points": 9, "labels": services.DEFAULT_LABELS[9]},
+                config={"points": 9, "labels": default_labels(9)},
             )
         )
     numeric = Item.objects.create(
@@ -141,7 +142,7 @@ def load_demo() -> dict:
         position=len(items) + 3,
         kind=ItemKind.PAIR,
         text="A basin commission with a permanent secretariat in Almaty.",
-        config={"points": 9, "labels": services.DEFAULT_LABELS[9]},
+        config={"points": 9, "labels": default_labels(9)},
     )
     panel = _simulated_panel(study, PANEL_SIZE, rng)
     now = timezone.now()
@@ -242,7 +243,7 @@ def _load_running_demo(alice: User, rng: random.Random) -> None:
         position=1,
         kind=ItemKind.LIKERT,
         text="A mutual-recognition scheme for data-protection regimes is achievable in five years.",
-        config={"points": 7, "labels": services.DEFAULT_LABELS[7]},
+        config={"points": 7, "labels": default_labels(7)},
     )
     ranking = Item.objects.create(
         study=study,

@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from middleground.core.slugs import unique_slug
 
 #: Longest texts a person may type (refused beyond, never cut): answers, rationales, reasons
 ANSWER_MAX = 4000
@@ -110,11 +111,7 @@ class Study(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            base = slugify(self.title)[:280] or "study"
-            slug, n = base, 2
-            while Study.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-                slug, n = f"{base}-{n}", n + 1
-            self.slug = slug
+            self.slug = unique_slug(Study, self.title, exclude_pk=self.pk, fallback="study")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

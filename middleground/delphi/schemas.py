@@ -3,6 +3,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from middleground.analysis.delphi import ConsensusRules
+
 
 class RulesIn(Schema):
     min_answers: int = 1
@@ -78,8 +80,6 @@ class StudyOut(Schema):
 
     @staticmethod
     def resolve_rules_text(obj) -> str | None:
-        from middleground.analysis.delphi import ConsensusRules
-
         return ConsensusRules.from_dict(obj.rules).describe() if obj.rules else None
 
     @staticmethod

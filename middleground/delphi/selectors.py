@@ -9,21 +9,23 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from middleground.accounts.models import Role
+
 from . import stats
-from .models import Answer, Item, PanelInvite, PanelSeat, Round, Study, StudyStatus
-from .services import can_invite, can_manage, chairs_task_force, seat_of
+from .models import Answer, Item, PanelInvite, Panellist, PanelSeat, Round, Study, StudyStatus
+from .permissions import can_invite, can_manage, can_see_results
 
 
 def studies(user: Any, *, q: str = "", status: str = "") -> QuerySet[Study]:
     """Published studies for everyone; running and closed ones for network members and
     panellists; drafts for the secretariat and the chair of the study's task force."""
     qs = Study.objects.select_related("task_force", "focus_area")
-    if not (user.is_authenticated and user.is_secretariat):
+    if not can_manage(user):
         visible = Q(is_published=True)
         if user.is_authenticated:
             seated = PanelSeat.objects.filter(user=user).values("study_id")
             visible |= Q(pk__in=seated)
-            if user.role == "representative" and user.institution_id:
+            if user.role == Role.REPRESENTATIVE and user.institution_id:
                 visible |= Q(task_force__chair_id=user.institution_id)
             if user.is_network_member:
                 visible |= ~Q(status=StudyStatus.DRAFT)
@@ -57,15 +59,12 @@ def get_study_for_invite(user: Any, **lookup) -> Study:
     return study
 
 
-def can_see_results(user: Any, study: Study) -> bool:
-    if study.is_draft:
-        return False
-    return bool(
-        study.is_published
-        or can_manage(user, study)
-        or chairs_task_force(user, study)
-        or seat_of(user, study) is not None
-    )
+def seat_of(user: Any, study: Study) -> Panellist | None:
+    """The caller's own pseudonym in a study (only ever for the caller themself)."""
+    if not user.is_authenticated:
+        return None
+    seat = PanelSeat.objects.filter(study=study, user=user).select_related("panellist").first()
+    return seat.panellist if seat else None
 
 
 def get_study_results(user: Any, **lookup) -> Study:
@@ -75,7 +74,7 @@ def get_study_results(user: Any, **lookup) -> Study:
     return study
 
 
-def get_study_for_answering(user: Any, **lookup) -> tuple[Study, Any]:
+def get_study_for_answering(user: Any, **lookup) -> tuple[Study, Panellist]:
     """The study and the caller's own pseudonym; PermissionDenied if not on the panel."""
     study = get_study(user, **lookup)
     panellist = seat_of(user, study)

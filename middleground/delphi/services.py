@@ -44,8 +44,10 @@ from .models import (
     StudyMode,
     StudyStatus,
 )
+from .permissions import can_invite, can_manage, can_send_signup_links
+from .scales import LIKERT_POINTS, default_labels, rules_of, scale_of
+from .selectors import seat_of
 
-LIKERT_POINTS = (5, 7, 9)
 #: Real-time mode asks for a reason outside the IQR once this many others have answered.
 LIVE_MIN_ANSWERS = 3
 #: An open round's answered list and statistics move only when this many more people answered.
@@ -53,29 +55,6 @@ BATCH_SIZE = stats.MIN_GROUP_SIZE
 MAX_TOPICS = 20
 MAX_OPTIONS = 30
 MAX_INVITES = 200
-DEFAULT_LABELS = {
-    5: ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree"],
-    7: [
-        "Strongly disagree",
-        "Disagree",
-        "Somewhat disagree",
-        "Neutral",
-        "Somewhat agree",
-        "Agree",
-        "Strongly agree",
-    ],
-    9: [
-        "Strongly disagree",
-        "Disagree",
-        "Mostly disagree",
-        "Slightly disagree",
-        "Neutral",
-        "Slightly agree",
-        "Mostly agree",
-        "Agree",
-        "Strongly agree",
-    ],
-}
 STUDY_FIELDS = (
     "title",
     "question",
@@ -88,36 +67,6 @@ STUDY_FIELDS = (
     "drop_consensus_items",
     "round_days",
 )
-
-
-def _forbidden() -> ServiceError:
-    return ServiceError(_("You are not allowed to do this."), status=403)
-
-
-# --------------------------------------------------------------------------- permissions
-
-
-def can_manage(user: Any, study: Study | None = None) -> bool:
-    return bool(user.is_authenticated and user.is_secretariat)
-
-
-def chairs_task_force(user: Any, study: Study) -> bool:
-    task_force = study.task_force
-    return bool(
-        user.is_authenticated and task_force is not None and user.represents(task_force.chair_id)
-    )
-
-
-def can_invite(user: Any, study: Study) -> bool:
-    return can_manage(user, study) or chairs_task_force(user, study)
-
-
-def seat_of(user: Any, study: Study) -> Panellist | None:
-    """The caller's own pseudonym in a study (only ever for the caller themself)."""
-    if not user.is_authenticated:
-        return None
-    seat = PanelSeat.objects.filter(study=study, user=user).select_related("panellist").first()
-    return seat.panellist if seat else None
 
 
 # --------------------------------------------------------------------------- studies
@@ -182,7 +131,7 @@ def _study_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 def create_study(*, actor: User, data: dict[str, Any]) -> Study:
     if not can_manage(actor):
-        raise _forbidden()
+        raise ServiceError.forbidden()
     fields = _study_fields(data)
     for required in ("title", "question"):
         if required not in fields:
@@ -195,7 +144,7 @@ def create_study(*, actor: User, data: dict[str, Any]) -> Study:
 
 def update_study(*, actor: User, study: Study, data: dict[str, Any]) -> Study:
     if not can_manage(actor, study):
-        raise _forbidden()
+        raise ServiceError.forbidden()
     if not study.is_draft:
         raise ServiceError(
             _(
@@ -212,26 +161,6 @@ def update_study(*, actor: User, study: Study, data: dict[str, Any]) -> Study:
         study.save(update_fields=sorted(fields))
         record_audit(actor=actor, action="delphi.study.update", target=study, fields=sorted(fields))
     return study
-
-
-def _item_scale(item: Item) -> core.LikertScale | core.NumericScale | None:
-    if item.kind in (ItemKind.LIKERT, ItemKind.PAIR):
-        return core.LikertScale(
-            item.config["points"], tuple(item.config.get("labels") or ()) or None
-        )
-    if item.kind == ItemKind.NUMERIC:
-        c = item.config
-        return core.NumericScale(
-            c.get("lower"), c.get("upper"), c.get("unit", ""), c.get("bins", 10)
-        )
-    return None
-
-
-def item_rules(item: Item, study: Study | None = None) -> core.ConsensusRules | None:
-    """The rule that judges an item: its own (numeric items may carry one) or the study's."""
-    study = study or item.study
-    data = item.config.get("rules") or study.rules
-    return core.ConsensusRules.from_dict(data) if data else None
 
 
 def _item_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
@@ -254,7 +183,7 @@ def _item_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
                 _("Give one label per point (%(n)s), lowest first.") % {"n": points},
                 field="labels",
             )
-        return {"points": points, "labels": labels or DEFAULT_LABELS[points]}
+        return {"points": points, "labels": labels or default_labels(points)}
     if kind == ItemKind.NUMERIC:
         unit = str(config.get("unit") or "").strip()
         out: dict[str, Any] = {
@@ -315,7 +244,7 @@ def add_item(
 ) -> Item:
     """Add an item. Before launch it joins round one; after launch, the next round."""
     if not can_manage(actor, study):
-        raise _forbidden()
+        raise ServiceError.forbidden()
     text = check_length((text or "").strip(), ITEM_TEXT_MAX, field="text", label=_("The statement"))
     if not text:
         raise ServiceError(_("Write the statement or question."), field="text")
@@ -337,8 +266,8 @@ def add_item(
         first_round = (last.number if last else 0) + 1
         if first_round > study.max_rounds:
             raise ServiceError(_("The study has no round left for new items."), status=409)
-        rules = item_rules(Item(kind=kind, config=cfg, study=study), study)
-        scale = _item_scale(Item(kind=kind, config=cfg))
+        new = Item(kind=kind, config=cfg, study=study)
+        rules, scale = rules_of(new, study), scale_of(new)
         if rules is not None and scale is not None:
             try:
                 rules.check_scale(scale)
@@ -362,7 +291,7 @@ def add_item(
 def launch_study(*, actor: User, study: Study, now=None) -> Study:
     """Lock the pre-registered rules and open round one (or the live round)."""
     if not can_manage(actor, study):
-        raise _forbidden()
+        raise ServiceError.forbidden()
     if not study.is_draft:
         raise ServiceError(_("This study has already launched."), status=409)
     if not study.rules:
@@ -377,11 +306,11 @@ def launch_study(*, actor: User, study: Study, now=None) -> Study:
     if study.is_realtime and any(i.kind == ItemKind.TEXT for i in items):
         raise ServiceError(_("Real-time studies cannot have free-text items."), field="items")
     for item in items:
-        scale = _item_scale(item)
+        scale = scale_of(item)
         if scale is None:
             continue
         try:
-            (item_rules(item, study) or rules).check_scale(scale)
+            (rules_of(item, study) or rules).check_scale(scale)
         except ValueError as exc:
             raise ServiceError(
                 _("Item %(n)s: %(e)s. Give it a rule that fits its scale.")
@@ -411,7 +340,7 @@ def new_version(*, actor: User, study: Study, rules: Any, note: str) -> Study:
     pseudonyms); the old one is closed and marked superseded.
     """
     if not can_manage(actor, study):
-        raise _forbidden()
+        raise ServiceError.forbidden()
     if study.is_draft:
         raise ServiceError(_("A draft's rules can be edited directly."), status=409)
     if study.status == StudyStatus.SUPERSEDED:
@@ -476,7 +405,7 @@ def new_version(*, actor: User, study: Study, rules: Any, note: str) -> Study:
 
 def publish_results(*, actor: User, study: Study, published: bool = True) -> Study:
     if not can_manage(actor, study):
-        raise _forbidden()
+        raise ServiceError.forbidden()
     if published and study.is_draft:
         raise ServiceError(_("A draft has no results to publish."), status=409)
     with transaction.atomic():
@@ -534,7 +463,7 @@ def invite_panel(
 
     An address someone merely typed into their profile never seats them."""
     if not can_invite(actor, study):
-        raise _forbidden()
+        raise ServiceError.forbidden()
     if study.status in (StudyStatus.CLOSED, StudyStatus.SUPERSEDED):
         raise ServiceError(_("This study is closed."), status=409)
     if len(emails) > MAX_INVITES:
@@ -558,7 +487,7 @@ def invite_panel(
         if u.verified_email
     }
     for email in cleaned:
-        if email.lower() not in users and not actor.is_secretariat:
+        if email.lower() not in users and not can_send_signup_links(actor):
             raise ServiceError(
                 _(
                     "%(e)s has no account yet. Only the secretariat can send sign-up links; "
@@ -621,7 +550,7 @@ def claim_invitations(*, user: Any) -> int:
 def set_expertise(*, actor: User, study: Study, ratings: dict[str, Any]) -> Panellist:
     panellist = seat_of(actor, study)
     if panellist is None:
-        raise _forbidden()
+        raise ServiceError.forbidden()
     clean: dict[str, int] = {}
     for topic, value in (ratings or {}).items():
         if topic not in study.topics:
@@ -831,7 +760,7 @@ def close_round(*, actor: User, round: Round, now=None) -> Round:
     """Close a round; items that reached consensus leave; apply the stopping rules."""
     study = round.study
     if not can_manage(actor, study):
-        raise _forbidden()
+        raise ServiceError.forbidden()
     if round.closed_at is not None:
         raise ServiceError(_("This round is already closed."), status=409)
     now = now or timezone.now()
@@ -848,21 +777,21 @@ def close_round(*, actor: User, round: Round, now=None) -> Round:
             else:
                 remaining.append((item, result))
         future = study.items.filter(first_round__gt=round.number).exists()
-        reason = ""
-        if study.is_realtime:
-            reason = _("The real-time study was closed.")
-        elif round.number >= study.max_rounds:
-            reason = _("The last planned round (%(n)s) is over.") % {"n": study.max_rounds}
-        elif not remaining and not future:
-            reason = _("Every item reached consensus.")
-        elif (
-            study.stop_when_stable
-            and round.number >= 2
-            and not future
-            and all(r.get("stable") for _i, r in remaining if r.get("stable") is not None)
-            and any(r.get("stable") is not None for _i, r in remaining)
-        ):
-            reason = _("Answers were stable between the last two rounds (stopping rule).")
+        decision = core.stop_decision(
+            round_number=round.number,
+            max_rounds=study.max_rounds,
+            remaining_stable=[r.get("stable") for _i, r in remaining],
+            future_items=future,
+            realtime=study.is_realtime,
+            stop_when_stable=study.stop_when_stable,
+        )
+        messages = {
+            "realtime": _("The real-time study was closed."),
+            "last_round": _("The last planned round (%(n)s) is over.") % {"n": study.max_rounds},
+            "consensus": _("Every item reached consensus."),
+            "stable": _("Answers were stable between the last two rounds (stopping rule)."),
+        }
+        reason = messages[decision.reason] if decision.reason else ""
         if reason:
             study.status = StudyStatus.CLOSED
             study.stop_reason = reason
@@ -879,7 +808,7 @@ def close_round(*, actor: User, round: Round, now=None) -> Round:
 
 def open_next_round(*, actor: User, study: Study, now=None) -> Round:
     if not can_manage(actor, study):
-        raise _forbidden()
+        raise ServiceError.forbidden()
     if study.status != StudyStatus.RUNNING or study.is_realtime:
         raise ServiceError(_("Only a running study in rounds can open a round."), status=409)
     last = study.last_round()

@@ -18,8 +18,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from middleground.analysis import delphi as core
+from middleground.core import charts
 
 from .models import Answer, Item, ItemKind, Panellist, Round, Study
+from .scales import rules_of, scale_of
 
 MIN_GROUP_SIZE = 3
 GROUP_ATTRIBUTES = ("regional_group", "blocs", "institution_type")
@@ -34,22 +36,6 @@ STATUS_NAMES = {
     "insufficient_answers": _("too few answers for the rule"),
 }
 SCALAR = (ItemKind.LIKERT, ItemKind.NUMERIC)
-
-
-def scale_of(item: Item) -> core.LikertScale | core.NumericScale | None:
-    c = item.config
-    if item.kind in (ItemKind.LIKERT, ItemKind.PAIR):
-        return core.LikertScale(c["points"], tuple(c.get("labels") or ()) or None)
-    if item.kind == ItemKind.NUMERIC:
-        return core.NumericScale(
-            c.get("lower"), c.get("upper"), c.get("unit", ""), c.get("bins", 10)
-        )
-    return None
-
-
-def rules_of(item: Item, study: Study) -> core.ConsensusRules | None:
-    data = item.config.get("rules") or study.rules
-    return core.ConsensusRules.from_dict(data) if data else None
 
 
 def _band(rules: core.ConsensusRules | None) -> tuple[float, float] | None:
@@ -153,24 +139,14 @@ def _distribution_rows(item: Item, s: core.ItemSummary) -> list[dict[str, Any]]:
 
 
 def bar_chart(labels: list[str], datasets: list[tuple[str, list[Any]]], *, horizontal=False):
-    colours = ["#1f5f86", "#c77c02", "#3a7d44", "#8a3b8f"]
-    return {
-        "type": "bar",
-        "data": {
-            "labels": labels,
-            "datasets": [
-                {"label": name, "data": data, "backgroundColor": colours[i % len(colours)]}
-                for i, (name, data) in enumerate(datasets)
-            ],
-        },
-        "options": {
-            "indexAxis": "y" if horizontal else "x",
-            "plugins": {"legend": {"display": len(datasets) > 1}},
-            "scales": {
-                "y" if not horizontal else "x": {"beginAtZero": True, "ticks": {"precision": 0}}
-            },
-        },
-    }
+    """A count chart of named series (the core builder, legend only for several series)."""
+    return charts.bar_chart(
+        labels,
+        [charts.dataset(name, data, i) for i, (name, data) in enumerate(datasets)],
+        horizontal=horizontal,
+        counts=True,
+        legend=None,
+    )
 
 
 def _groups_result(pseudonyms: list[str], values: Any, groups: dict[str, dict], fn) -> list[dict]:

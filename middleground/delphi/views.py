@@ -1,37 +1,39 @@
-"""Delphi pages. Each view: parse, authorise through selectors, call one service, render."""
+"""Delphi pages. Each view: parse, authorise (selectors, permissions), call one service, render."""
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from middleground.accounts.http import SignedInRequest
 from middleground.analysis.delphi import QUANTILE_METHODS, ConsensusRules
 from middleground.core.csv_export import csv_dicts
 from middleground.core.errors import ServiceError
 from middleground.core.forms import call_service
 
-from . import report, selectors, services, stats
+from . import permissions, report, selectors, services, stats
 from .forms import InviteForm, ItemForm, RulesFields, StudyForm, VersionForm
-from .models import ItemKind, StudyStatus
+from .models import Item, ItemKind, Study, StudyStatus
 
 
 def _rules_text(rules: dict | None) -> str:
     return ConsensusRules.from_dict(rules).describe() if rules else ""
 
 
-def study_list(request):
+def study_list(request: HttpRequest) -> HttpResponse:
     services.claim_invitations(user=request.user)
     q = request.GET.get("q", "").strip()
     studies = list(selectors.studies(request.user, q=q))
-    mine = {s.pk for s in studies if services.seat_of(request.user, s) is not None}
+    mine = {s.pk for s in studies if selectors.seat_of(request.user, s) is not None}
     return render(
         request,
         "delphi/study_list.html",
@@ -39,15 +41,15 @@ def study_list(request):
             "studies": studies,
             "mine": mine,
             "q": q,
-            "can_create": services.can_manage(request.user),
+            "can_create": permissions.can_manage(request.user),
         },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def study_create(request):
-    if not services.can_manage(request.user):
+def study_create(request: SignedInRequest) -> HttpResponse:
+    if not permissions.can_manage(request.user):
         raise PermissionDenied
     form = StudyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -60,11 +62,11 @@ def study_create(request):
     return render(request, "delphi/form.html", {"form": form, "title": _("New Delphi study")})
 
 
-def study_detail(request, slug):
+def study_detail(request: HttpRequest, slug: str) -> HttpResponse:
     services.claim_invitations(user=request.user)
     study = selectors.get_study(request.user, slug=slug)
-    panellist = services.seat_of(request.user, study)
-    manage = services.can_manage(request.user, study)
+    panellist = selectors.seat_of(request.user, study)
+    manage = permissions.can_manage(request.user, study)
     open_round = study.open_round()
     context: dict[str, Any] = {
         "study": study,
@@ -75,8 +77,8 @@ def study_detail(request, slug):
         "rules_text": _rules_text(study.rules),
         "is_panellist": panellist is not None,
         "can_manage": manage,
-        "can_invite": services.can_invite(request.user, study),
-        "can_see_results": selectors.can_see_results(request.user, study),
+        "can_invite": permissions.can_invite(request.user, study),
+        "can_see_results": permissions.can_see_results(request.user, study),
         "quantile_method": QUANTILE_METHODS["linear"],
     }
     if panellist is not None and open_round is not None:
@@ -90,7 +92,7 @@ def study_detail(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def study_edit(request, slug):
+def study_edit(request: SignedInRequest, slug: str) -> HttpResponse:
     study = selectors.get_study_for_manage(request.user, slug=slug)
     if not study.is_draft:
         messages.error(request, _("This study has launched; create a new version instead."))
@@ -129,7 +131,7 @@ def study_edit(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def item_create(request, slug):
+def item_create(request: SignedInRequest, slug: str) -> HttpResponse:
     study = selectors.get_study_for_manage(request.user, slug=slug)
     form = ItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -162,7 +164,9 @@ def item_create(request, slug):
     )
 
 
-def _post_action(request, slug, action, success):
+def _post_action(
+    request: HttpRequest, slug: str, action: Callable[[Study], object], success: str
+) -> HttpResponse:
     study = selectors.get_study_for_manage(request.user, slug=slug)
     try:
         action(study)
@@ -175,7 +179,7 @@ def _post_action(request, slug, action, success):
 
 @login_required
 @require_POST
-def study_launch(request, slug):
+def study_launch(request: SignedInRequest, slug: str) -> HttpResponse:
     return _post_action(
         request,
         slug,
@@ -186,7 +190,7 @@ def study_launch(request, slug):
 
 @login_required
 @require_POST
-def study_publish(request, slug):
+def study_publish(request: SignedInRequest, slug: str) -> HttpResponse:
     publish = request.POST.get("published", "1") == "1"
     return _post_action(
         request,
@@ -198,7 +202,7 @@ def study_publish(request, slug):
 
 @login_required
 @require_POST
-def round_close(request, slug):
+def round_close(request: SignedInRequest, slug: str) -> HttpResponse:
     def close(study):
         round = study.open_round()
         if round is None:
@@ -210,7 +214,7 @@ def round_close(request, slug):
 
 @login_required
 @require_POST
-def round_open(request, slug):
+def round_open(request: SignedInRequest, slug: str) -> HttpResponse:
     return _post_action(
         request,
         slug,
@@ -221,7 +225,7 @@ def round_open(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def new_version(request, slug):
+def new_version(request: SignedInRequest, slug: str) -> HttpResponse:
     study = selectors.get_study_for_manage(request.user, slug=slug)
     form = VersionForm(request.POST or None, initial=RulesFields.initial_from(study.rules))
     if request.method == "POST" and form.is_valid():
@@ -256,7 +260,7 @@ def new_version(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def panel(request, slug):
+def panel(request: SignedInRequest, slug: str) -> HttpResponse:
     study = selectors.get_study_for_invite(request.user, slug=slug)
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -275,12 +279,14 @@ def panel(request, slug):
             messages.success(request, _("%(n)s invitation(s) sent.") % {"n": len(invites)})
             return redirect("delphi:panel", slug=study.slug)
     context: dict[str, Any] = {"form": form, "study": study}
-    if services.can_manage(request.user, study):
+    if permissions.can_manage(request.user, study):
         context["panel"] = selectors.panel_status(request.user, study)
     return render(request, "delphi/panel.html", context)
 
 
-def _parse_answers(request, items) -> tuple[list[dict], dict[str, str]]:
+def _parse_answers(
+    request: HttpRequest, items: list[Item]
+) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Read the answer form; returns answers and per-field parse errors."""
     answers, errors = [], {}
     post = request.POST
@@ -324,7 +330,7 @@ def _parse_answers(request, items) -> tuple[list[dict], dict[str, str]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def answer(request, slug):
+def answer(request: SignedInRequest, slug: str) -> HttpResponse:
     study, panellist = selectors.get_study_for_answering(request.user, slug=slug)
     round = study.open_round()
     if round is None or not study.is_running:
@@ -409,7 +415,7 @@ def answer(request, slug):
     )
 
 
-def results(request, slug):
+def results(request: HttpRequest, slug: str) -> HttpResponse:
     study = selectors.get_study_results(request.user, slug=slug)
     rounds = stats.study_results(study)
     for r in rounds:
@@ -421,9 +427,9 @@ def results(request, slug):
         "rules_text": _rules_text(study.rules),
         "quantile_method": QUANTILE_METHODS["linear"],
         "min_group_size": stats.MIN_GROUP_SIZE,
-        "can_manage": services.can_manage(request.user, study),
+        "can_manage": permissions.can_manage(request.user, study),
     }
-    if study.is_named and services.can_manage(request.user, study):
+    if study.is_named and permissions.can_manage(request.user, study):
         context["named"] = selectors.named_answers(request.user, study)
         context["named_rows"] = [
             {**row, "person": context["named"].get(row["pseudonym"], "")}
@@ -432,12 +438,12 @@ def results(request, slug):
     return render(request, "delphi/results.html", context)
 
 
-def panel_report(request, slug):
+def panel_report(request: HttpRequest, slug: str) -> HttpResponse:
     study = selectors.get_study_results(request.user, slug=slug)
     return render(request, "delphi/report.html", report.context(study))
 
 
-def panel_report_pdf(request, slug):
+def panel_report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     study = selectors.get_study_results(request.user, slug=slug)
     response = HttpResponse(report.pdf(study), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="delphi-{study.slug}.pdf"'
@@ -447,7 +453,7 @@ def panel_report_pdf(request, slug):
 EXPORT_FIELDS = ["pseudonym", "round", "item", "item_id", "kind", "value", "rationale", "simulated"]
 
 
-def export_csv(request, slug):
+def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     study = selectors.get_study_results(request.user, slug=slug)
     rows = (
         {**row, "value": v if isinstance(v := row["value"], str | int | float) else json.dumps(v)}
@@ -459,7 +465,7 @@ def export_csv(request, slug):
     return response
 
 
-def export_json(request, slug):
+def export_json(request: HttpRequest, slug: str) -> HttpResponse:
     study = selectors.get_study_results(request.user, slug=slug)
     body = {
         "study": study.title,

@@ -59,7 +59,7 @@ def upload_documents(
         actor=request.auth,
         files=[(f.name or "upload", f) for f in files or []],
         access=access,
-        task_force=services.resolve_task_force(task_force),
+        task_force=selectors.task_force_by_id(task_force),
         doc_type=doc_type,
         source=source,
     )

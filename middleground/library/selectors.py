@@ -1,9 +1,8 @@
 """Permission-checked reads of the library: the only way views and the API fetch documents.
 
-Access: public documents for everyone; network-only documents for network members;
-task-force documents for the secretariat and the members (and chair) of that task force.
-Search filters by access in SQL *before* ranking, counting, faceting or cutting snippets,
-so a restricted document's title or text never reaches a user who may not read it.
+Who may read what is in :mod:`.permissions`. Search filters by access in SQL *before*
+ranking, counting, faceting or cutting snippets, so a restricted document's title or text
+never reaches a user who may not read it.
 """
 
 from __future__ import annotations
@@ -24,8 +23,10 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from middleground.core.errors import ServiceError
 from middleground.network.models import Country, Expert, FocusArea, Institution, TaskForce
 
+from . import permissions
 from .models import (
     Access,
     DocType,
@@ -36,6 +37,7 @@ from .models import (
     SavedSearch,
     TagKind,
 )
+from .permissions import task_forces_of, visible_documents
 from .search import (
     access_token,
     count_facet_keys,
@@ -56,38 +58,6 @@ FACET_SIZE = 10
 # --- access -----------------------------------------------------------------------------
 
 
-def task_forces_of(user) -> QuerySet[TaskForce]:
-    """Task forces whose restricted documents the user may read (not for the secretariat)."""
-    if not (user.is_authenticated and user.is_network_member and user.institution_id):
-        return TaskForce.objects.none()
-    return TaskForce.objects.filter(
-        Q(members=user.institution_id) | Q(chair=user.institution_id)
-    ).distinct()
-
-
-def can_read(user, document: Document) -> bool:
-    if document.access == Access.PUBLIC:
-        return True
-    if not (user.is_authenticated and user.is_network_member):
-        return False
-    if user.is_secretariat or document.access == Access.NETWORK:
-        return True
-    if document.task_force_id is None:
-        return False
-    return task_forces_of(user).filter(pk=document.task_force_id).exists()
-
-
-def visible_documents(user) -> QuerySet[Document]:
-    qs = Document.objects.all()
-    if user.is_authenticated and user.is_secretariat:
-        return qs
-    allowed = Q(access=Access.PUBLIC)
-    if user.is_authenticated and user.is_network_member:
-        allowed |= Q(access=Access.NETWORK)
-        allowed |= Q(access=Access.TASK_FORCE, task_force__in=task_forces_of(user).values("pk"))
-    return qs.filter(allowed)
-
-
 def get_document(user, pk: int) -> Document:
     document = (
         visible_documents(user)
@@ -101,7 +71,7 @@ def get_document(user, pk: int) -> Document:
 
 
 def _readable(user, document: Document | None) -> Document | None:
-    return document if document is not None and can_read(user, document) else None
+    return document if document is not None and permissions.can_read(user, document) else None
 
 
 def visible_duplicate_of(user, document: Document) -> Document | None:
@@ -117,17 +87,6 @@ def visible_similar_to(user, document: Document) -> Document | None:
 def documents(user) -> QuerySet[Document]:
     """Every document the user may read, newest first (duplicates included, flagged)."""
     return visible_documents(user).select_related("duplicate_of").prefetch_related("tags")
-
-
-def can_ingest(user) -> bool:
-    return bool(user.is_authenticated and user.is_network_member)
-
-
-def ingest_task_forces(user) -> QuerySet[TaskForce]:
-    """Task forces a user may restrict an upload to."""
-    if user.is_authenticated and user.is_secretariat:
-        return TaskForce.objects.all()
-    return task_forces_of(user)
 
 
 # --- search -----------------------------------------------------------------------------
@@ -658,15 +617,13 @@ def get_lexicon_row(slug: str) -> LexiconRow:
 
 def get_batch(user, pk: int) -> IngestBatch:
     batch = IngestBatch.objects.filter(pk=pk).first()
-    if batch is None or not user.is_authenticated:
-        raise Http404
-    if not (user.is_secretariat or batch.created_by_id == user.pk):
+    if batch is None or not permissions.can_manage_batch(user, batch):
         raise Http404
     return batch
 
 
 def saved_searches(user) -> QuerySet[SavedSearch]:
-    if not user.is_authenticated:
+    if not permissions.can_save_searches(user):
         raise PermissionDenied
     return SavedSearch.objects.filter(user=user)
 
@@ -680,3 +637,13 @@ def get_saved_search(user, pk: int) -> SavedSearch:
 
 def with_params(params: SearchParams, **changes: Any) -> SearchParams:
     return replace(params, **changes)
+
+
+def task_force_by_id(pk: int | str | None) -> TaskForce | None:
+    """The task force an upload is restricted to (none for an empty value)."""
+    if pk in (None, ""):
+        return None
+    task_force = TaskForce.objects.filter(pk=pk).first()
+    if task_force is None:
+        raise ServiceError(_("Unknown task force %(id)s.") % {"id": pk}, field="task_force")
+    return task_force

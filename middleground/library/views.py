@@ -1,11 +1,12 @@
 """Library pages. Each view: parse, authorise through selectors, call one service, render."""
 
 import importlib
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -16,7 +17,7 @@ from middleground.core.forms import call_service
 from middleground.core.pagination import MAX_OFFSET
 from middleground.network import selectors as network
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import LexiconForm, SavedSearchForm, SearchForm, UploadForm
 from .models import Access, FileStatus
 from .selectors import SearchParams
@@ -24,7 +25,7 @@ from .selectors import SearchParams
 PAGE_SIZE = 20
 
 
-def _params(request) -> tuple[SearchForm, SearchParams]:
+def _params(request: HttpRequest) -> tuple[SearchForm, SearchParams]:
     form = SearchForm(request.GET or None)
     if form.is_bound and form.is_valid():
         return form, SearchParams.from_mapping(form.cleaned_data)
@@ -35,7 +36,7 @@ def _params(request) -> tuple[SearchForm, SearchParams]:
 MAX_PAGE = MAX_OFFSET // PAGE_SIZE
 
 
-def _page_number(request) -> int:
+def _page_number(request: HttpRequest) -> int:
     """``?page=``: page 1 when it is not a whole number, 404 when it is past any list."""
     raw = request.GET.get("page", "1").strip()
     if not (raw.isascii() and raw.isdigit()):  # "1e20", "-3", "x"
@@ -46,7 +47,7 @@ def _page_number(request) -> int:
     return max(1, number)
 
 
-def index(request):
+def index(request: HttpRequest) -> HttpResponse:
     """Search the library: text, filters, facets, sort; htmx swaps the results."""
     form, params = _params(request)
     page_number = _page_number(request)
@@ -61,12 +62,12 @@ def index(request):
         "query": urlencode(query),
         "page_number": page_number,
         "has_next": page_number * PAGE_SIZE < result.count,
-        "next_query": urlencode({**query, "page": page_number + 1}),
-        "prev_query": urlencode({**query, "page": page_number - 1}),
+        "next_query": urlencode({**query, "page": str(page_number + 1)}),
+        "prev_query": urlencode({**query, "page": str(page_number - 1)}),
         "export_query": urlencode(query),
         "facet_links": _facet_links(params, result.facets),
         "save_form": SavedSearchForm(initial={"name": params.q[:200]}),
-        "can_ingest": selectors.can_ingest(request.user),
+        "can_ingest": permissions.can_ingest(request.user),
     }
     template = "library/index.html"
     if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
@@ -74,7 +75,9 @@ def index(request):
     return render(request, template, context)
 
 
-def _facet_links(params: SearchParams, facets) -> list[dict]:
+def _facet_links(
+    params: SearchParams, facets: dict[str, list[selectors.FacetValue]]
+) -> list[dict[str, Any]]:
     """Each facet value with the link that adds (or removes) it as a filter."""
     base = params.to_params()
     titles = {
@@ -102,7 +105,7 @@ def _facet_links(params: SearchParams, facets) -> list[dict]:
     return out
 
 
-def document_detail(request, pk):
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = selectors.get_document(request.user, pk)
     return render(
         request,
@@ -122,10 +125,10 @@ def document_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload(request):
-    if not selectors.can_ingest(request.user):
+def upload(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_ingest(request.user):
         raise PermissionDenied
-    task_forces = selectors.ingest_task_forces(request.user)
+    task_forces = permissions.ingest_task_forces(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, task_forces=task_forces)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -136,7 +139,7 @@ def upload(request):
                 actor=request.user,
                 files=[(f.name, f) for f in files],
                 access=data["access"],
-                task_force=services.resolve_task_force(data["task_force"] or None),
+                task_force=selectors.task_force_by_id(data["task_force"] or None),
                 doc_type=data["doc_type"],
                 source=data["source"],
             )
@@ -164,7 +167,7 @@ def upload(request):
 
 
 @login_required
-def batch_detail(request, pk):
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.get_batch(request.user, pk)
     rows = list(batch.files.all())
     context = {
@@ -178,21 +181,21 @@ def batch_detail(request, pk):
     return render(request, "library/batch_detail.html", context)
 
 
-def lexicon(request):
+def lexicon(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "library/lexicon.html",
         {
             "rows": selectors.lexicon(),
-            "can_edit": request.user.is_authenticated and request.user.is_secretariat,
+            "can_edit": permissions.can_edit_lexicon(request.user),
         },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def lexicon_edit(request, slug):
-    if not request.user.is_secretariat:
+def lexicon_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    if not permissions.can_edit_lexicon(request.user):
         raise PermissionDenied
     row = selectors.get_lexicon_row(slug)
     form = LexiconForm(request.POST or None, initial={"terms": "\n".join(row.terms)})
@@ -202,14 +205,12 @@ def lexicon_edit(request, slug):
         return redirect("library:lexicon")
     if request.method == "POST" and form.is_valid():
         terms = form.cleaned_data["terms"].splitlines()
-        done = call_service(
-            form,
-            lambda: (
-                services.update_lexicon(actor=request.user, focus_area=row.focus_area, terms=terms)
-                or True
-            ),
-        )
-        if done:
+
+        def save() -> bool:
+            services.update_lexicon(actor=request.user, focus_area=row.focus_area, terms=terms)
+            return True
+
+        if call_service(form, save):
             messages.success(
                 request,
                 _(
@@ -222,7 +223,7 @@ def lexicon_edit(request, slug):
 
 
 @login_required
-def saved_list(request):
+def saved_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "library/saved_list.html",
@@ -232,7 +233,7 @@ def saved_list(request):
 
 @login_required
 @require_POST
-def saved_create(request):
+def saved_create(request: HttpRequest) -> HttpResponse:
     form = SavedSearchForm(request.POST)
     params = {k: v for k, v in request.POST.items() if k not in ("name", "frequency")}
     if form.is_valid():
@@ -254,7 +255,7 @@ def saved_create(request):
             return redirect("library:saved")
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect(
         reverse("library:index") + "?" + urlencode(SearchParams.from_mapping(params).to_params())
     )
@@ -262,14 +263,14 @@ def saved_create(request):
 
 @login_required
 @require_POST
-def saved_delete(request, pk):
+def saved_delete(request: HttpRequest, pk: int) -> HttpResponse:
     saved = selectors.get_saved_search(request.user, pk)
     services.delete_saved_search(actor=request.user, saved=saved)
     messages.success(request, _("The saved search was deleted."))
     return redirect("library:saved")
 
 
-def _consultations(user, q: str) -> tuple[list, bool]:
+def _consultations(user: Any, q: str) -> tuple[list[Any], bool]:
     """Consultations matching ``q``, when the consultations app has its model yet."""
     try:
         module = importlib.import_module("middleground.consultations.selectors")
@@ -287,12 +288,15 @@ def _consultations(user, q: str) -> tuple[list, bool]:
         return [], False
 
 
-def site_search(request):
+def site_search(request: HttpRequest) -> HttpResponse:
     """One box for the whole site: documents, institutions, experts, consultations."""
+    # Any: the network's selectors are annotated for a User; the anonymous visitor has the
+    # same role helpers.
+    user: Any = request.user
     q = request.GET.get("q", "").strip()[:300]
-    documents = selectors.search(request.user, SearchParams(q=q), limit=10, with_facets=False)
-    directory = network.directory_search(request.user, q, limit=10)
-    consultations, has_consultations = _consultations(request.user, q) if q else ([], False)
+    documents = selectors.search(user, SearchParams(q=q), limit=10, with_facets=False)
+    directory = network.directory_search(user, q, limit=10)
+    consultations, has_consultations = _consultations(user, q) if q else ([], False)
     return render(
         request,
         "library/site_search.html",

@@ -1,13 +1,16 @@
-"""Permission-checked reads of the registry: the only way views and the API fetch objects."""
+"""Permission-checked reads of the registry: the only way views and the API fetch objects.
+
+``user`` is a signed-in ``User`` or the anonymous visitor.
+"""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from middleground.accounts.models import User
-
+from . import permissions
 from .models import (
     Bloc,
     Country,
@@ -60,7 +63,7 @@ def blocs() -> QuerySet[Bloc]:
     return Bloc.objects.annotate(member_count=Count("countries"))
 
 
-def institutions(user: User, filters: RegistryFilters = RegistryFilters()) -> QuerySet[Institution]:
+def institutions(user: Any, filters: RegistryFilters = RegistryFilters()) -> QuerySet[Institution]:
     """Member institutions for everyone; applicants only for the secretariat."""
     qs = Institution.objects.select_related("country").prefetch_related("focus_areas")
     if not (user.is_authenticated and user.is_secretariat):
@@ -82,7 +85,7 @@ def institutions(user: User, filters: RegistryFilters = RegistryFilters()) -> Qu
     return qs.distinct()
 
 
-def get_institution(user: User, *, slug: str | None = None, pk: int | None = None) -> Institution:
+def get_institution(user: Any, *, slug: str | None = None, pk: int | None = None) -> Institution:
     lookup = {"slug": slug} if slug is not None else {"pk": pk}
     institution = institutions(user).filter(**lookup).first()
     if institution is None:
@@ -90,14 +93,14 @@ def get_institution(user: User, *, slug: str | None = None, pk: int | None = Non
     return institution
 
 
-def get_institution_for_edit(user: User, **lookup) -> Institution:
+def get_institution_for_edit(user: Any, **lookup: Any) -> Institution:
     institution = get_institution(user, **lookup)
-    if not (user.is_authenticated and (user.is_secretariat or user.represents(institution.pk))):
+    if not permissions.can_edit_institution(user, institution):
         raise PermissionDenied
     return institution
 
 
-def experts(user: User, filters: RegistryFilters = RegistryFilters()) -> QuerySet[Expert]:
+def experts(user: Any, filters: RegistryFilters = RegistryFilters()) -> QuerySet[Expert]:
     """Public profiles for everyone; network-only profiles for members of the network."""
     qs = Expert.objects.select_related("country", "institution").prefetch_related("focus_areas")
     if not (user.is_authenticated and user.is_network_member):
@@ -124,7 +127,7 @@ def experts(user: User, filters: RegistryFilters = RegistryFilters()) -> QuerySe
     return qs.distinct()
 
 
-def get_expert(user: User, *, slug: str | None = None, pk: int | None = None) -> Expert:
+def get_expert(user: Any, *, slug: str | None = None, pk: int | None = None) -> Expert:
     lookup = {"slug": slug} if slug is not None else {"pk": pk}
     expert = experts(user).filter(**lookup).first()
     if expert is None:
@@ -132,16 +135,9 @@ def get_expert(user: User, *, slug: str | None = None, pk: int | None = None) ->
     return expert
 
 
-def get_expert_for_edit(user: User, **lookup) -> Expert:
+def get_expert_for_edit(user: Any, **lookup: Any) -> Expert:
     expert = get_expert(user, **lookup)
-    if not (
-        user.is_authenticated
-        and (
-            user.is_secretariat
-            or expert.user_id == user.pk
-            or user.represents(expert.institution_id)
-        )
-    ):
+    if not permissions.can_edit_expert(user, expert):
         raise PermissionDenied
     return expert
 
@@ -179,7 +175,7 @@ def get_task_force(*, slug: str | None = None, pk: int | None = None) -> TaskFor
     return task_force
 
 
-def applications(user: User) -> QuerySet[MembershipApplication]:
+def applications(user: Any) -> QuerySet[MembershipApplication]:
     if not (user.is_authenticated and user.is_secretariat):
         raise PermissionDenied
     return MembershipApplication.objects.select_related(
@@ -187,14 +183,14 @@ def applications(user: User) -> QuerySet[MembershipApplication]:
     )
 
 
-def get_application(user: User, pk: int) -> MembershipApplication:
+def get_application(user: Any, pk: int) -> MembershipApplication:
     application = applications(user).filter(pk=pk).first()
     if application is None:
         raise Http404
     return application
 
 
-def directory_search(user: User, q: str, limit: int = 20) -> dict[str, list]:
+def directory_search(user: Any, q: str, limit: int = 20) -> dict[str, list]:
     """Search by name across institutions, experts, countries and task forces."""
     q = q.strip()
     if not q:

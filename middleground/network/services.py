@@ -3,6 +3,7 @@
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -11,7 +12,9 @@ from django.utils.translation import gettext as _
 from middleground.accounts.models import Role, User
 from middleground.accounts.services import record_audit
 from middleground.core.errors import ServiceError, check_model_lengths
+from middleground.core.slugs import unique_slug
 
+from . import permissions
 from .models import (
     ApplicationStatus,
     Country,
@@ -23,14 +26,6 @@ from .models import (
     TaskForce,
     Visibility,
 )
-
-#: Membership applications a person may have waiting, and may send in a day.
-MAX_PENDING_APPLICATIONS = 3
-MAX_APPLICATIONS_PER_DAY = 5
-
-
-def _forbidden() -> ServiceError:
-    return ServiceError(_("You are not allowed to do this."), status=403)
 
 
 def resolve_country(code: str | None, field: str = "country") -> Country:
@@ -56,18 +51,6 @@ def resolve_institution(pk: int, field: str = "institution") -> Institution:
     if institution is None:
         raise ServiceError(_("Unknown institution %(id)s.") % {"id": pk}, field=field)
     return institution
-
-
-def _unique_slug(model: Any, base: str, exclude_pk: Any = None) -> str:
-    base = slugify(base)[:200] or "item"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-def can_edit_institution(user: User, institution: Institution) -> bool:
-    return user.is_authenticated and (user.is_secretariat or user.represents(institution.pk))
 
 
 def _institution_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +81,7 @@ def _check_unique_name(name: str, exclude_pk: int | None = None) -> None:
 
 def create_institution(*, actor: User, data: dict[str, Any]) -> Institution:
     if not actor.is_secretariat:
-        raise _forbidden()
+        raise ServiceError.forbidden()
     fields = _institution_fields(data)
     for required in ("name", "kind", "country"):
         if required not in fields:
@@ -107,7 +90,7 @@ def create_institution(*, actor: User, data: dict[str, Any]) -> Institution:
     focus = resolve_focus_areas(data.get("focus_areas"))
     with transaction.atomic():
         institution = Institution(
-            slug=_unique_slug(Institution, fields["name"]),
+            slug=unique_slug(Institution, fields["name"]),
             verified=bool(data.get("verified", False)),
             is_member=bool(data.get("is_member", True)),
             **fields,
@@ -128,8 +111,8 @@ def create_institution(*, actor: User, data: dict[str, Any]) -> Institution:
 def update_institution(
     *, actor: User, institution: Institution, data: dict[str, Any]
 ) -> Institution:
-    if not can_edit_institution(actor, institution):
-        raise _forbidden()
+    if not permissions.can_edit_institution(actor, institution):
+        raise ServiceError.forbidden()
     fields = _institution_fields(data)
     if "name" in fields:
         _check_unique_name(fields["name"], exclude_pk=institution.pk)
@@ -145,7 +128,9 @@ def update_institution(
     with transaction.atomic():
         for key, value in fields.items():
             setattr(institution, key, value)
-        institution.save()
+        # only the fields of this edit: the row was read with the request, and a concurrent
+        # change of another field (a decision on membership) must survive
+        institution.save(update_fields=list(fields))
         if focus is not None:
             institution.focus_areas.set(focus)
         record_audit(
@@ -159,7 +144,7 @@ def update_institution(
 
 def delete_institution(*, actor: User, institution: Institution) -> None:
     if not actor.is_secretariat:
-        raise _forbidden()
+        raise ServiceError.forbidden()
     if institution.chaired_task_forces.exists():
         raise ServiceError(_("This institution chairs a task force; appoint another chair first."))
     with transaction.atomic():
@@ -196,7 +181,7 @@ def apply_for_membership(
         User.objects.select_for_update().filter(pk=actor.pk).first()
         _check_application_rate(actor)
         institution = Institution.objects.create(
-            slug=_unique_slug(Institution, fields["name"]), is_member=False, **fields
+            slug=unique_slug(Institution, fields["name"]), is_member=False, **fields
         )
         application = MembershipApplication.objects.create(
             institution=institution, submitted_by=actor, motivation=motivation
@@ -205,21 +190,24 @@ def apply_for_membership(
 
 
 def _check_application_rate(actor: User) -> None:
+    """The application limits of ``settings``, read at each call."""
+    max_pending = settings.NETWORK_MAX_PENDING_APPLICATIONS
+    max_per_day = settings.NETWORK_MAX_APPLICATIONS_PER_DAY
     mine = MembershipApplication.objects.filter(submitted_by=actor)
-    if mine.filter(status=ApplicationStatus.PENDING).count() >= MAX_PENDING_APPLICATIONS:
+    if mine.filter(status=ApplicationStatus.PENDING).count() >= max_pending:
         raise ServiceError(
             _(
                 "You already have %(n)d applications waiting for a decision; "
                 "please wait for the secretariat to decide them."
             )
-            % {"n": MAX_PENDING_APPLICATIONS},
+            % {"n": max_pending},
             status=429,
         )
     since = timezone.now() - dt.timedelta(days=1)
-    if mine.filter(created_at__gte=since).count() >= MAX_APPLICATIONS_PER_DAY:
+    if mine.filter(created_at__gte=since).count() >= max_per_day:
         raise ServiceError(
             _("You have sent %(n)d applications today; please try again tomorrow.")
-            % {"n": MAX_APPLICATIONS_PER_DAY},
+            % {"n": max_per_day},
             status=429,
         )
 
@@ -228,7 +216,7 @@ def decide_application(
     *, actor: User, application: MembershipApplication, approve: bool, note: str = ""
 ) -> MembershipApplication:
     if not actor.is_secretariat:
-        raise _forbidden()
+        raise ServiceError.forbidden()
     if application.status != ApplicationStatus.PENDING:
         raise ServiceError(
             _("This application has already been decided."), field="status", status=409
@@ -241,7 +229,7 @@ def decide_application(
             timezone.now(),
             note,
         )
-        application.save()
+        application.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         institution = application.institution
         if approve:
             institution.is_member = True
@@ -258,14 +246,6 @@ def decide_application(
             institution=institution.name,
         )
     return application
-
-
-def can_edit_expert(user: User, expert: Expert) -> bool:
-    if not user.is_authenticated:
-        return False
-    return (
-        user.is_secretariat or expert.user_id == user.pk or user.represents(expert.institution_id)
-    )
 
 
 def _expert_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -297,22 +277,22 @@ def _expert_fields(data: dict[str, Any]) -> dict[str, Any]:
 def create_expert(*, actor: User, data: dict[str, Any]) -> Expert:
     fields = _expert_fields(data)
     institution = fields.get("institution")
-    if not (actor.is_secretariat or (institution is not None and actor.represents(institution.pk))):
-        raise _forbidden()
+    if not permissions.can_add_expert(actor, institution):
+        raise ServiceError.forbidden()
     for required in ("name", "country"):
         if required not in fields:
             raise ServiceError(_("This field is required."), field=required)
     focus = resolve_focus_areas(data.get("focus_areas"))
     with transaction.atomic():
-        expert = Expert.objects.create(slug=_unique_slug(Expert, fields["name"]), **fields)
+        expert = Expert.objects.create(slug=unique_slug(Expert, fields["name"]), **fields)
         expert.focus_areas.set(focus)
         record_audit(actor=actor, action="expert.create", target=expert, name=expert.name)
     return expert
 
 
 def update_expert(*, actor: User, expert: Expert, data: dict[str, Any]) -> Expert:
-    if not can_edit_expert(actor, expert):
-        raise _forbidden()
+    if not permissions.can_edit_expert(actor, expert):
+        raise ServiceError.forbidden()
     fields = _expert_fields(data)
     new_institution = fields.get("institution")
     if (
@@ -331,7 +311,7 @@ def update_expert(*, actor: User, expert: Expert, data: dict[str, Any]) -> Exper
     with transaction.atomic():
         for key, value in fields.items():
             setattr(expert, key, value)
-        expert.save()
+        expert.save(update_fields=list(fields))
         if focus is not None:
             expert.focus_areas.set(focus)
         if actor.is_secretariat or actor.role == Role.REPRESENTATIVE:
@@ -341,7 +321,7 @@ def update_expert(*, actor: User, expert: Expert, data: dict[str, Any]) -> Exper
 
 def delete_expert(*, actor: User, expert: Expert) -> None:
     if not actor.is_secretariat:
-        raise _forbidden()
+        raise ServiceError.forbidden()
     with transaction.atomic():
         record_audit(actor=actor, action="expert.delete", target=expert, name=expert.name)
         expert.delete()
@@ -351,7 +331,7 @@ def save_focus_area(
     *, actor: User, data: dict[str, Any], focus_area: FocusArea | None = None
 ) -> FocusArea:
     if not actor.is_secretariat:
-        raise _forbidden()
+        raise ServiceError.forbidden()
     name = str(data.get("name") or (focus_area.name if focus_area else "")).strip()
     if not name:
         raise ServiceError(_("This field is required."), field="name")
@@ -371,16 +351,19 @@ def save_focus_area(
             action = "focus_area.update"
         focus_area.name = name
         focus_area.sdgs = sorted(set(sdgs))
+        changed = ["name", "sdgs"]
         if description is not None:
             focus_area.description = str(description)
-        focus_area.save()
+            changed.append("description")
+        # a new row is saved whole; an existing one only in the fields of this edit
+        focus_area.save(update_fields=None if action == "focus_area.create" else changed)
         record_audit(actor=actor, action=action, target=focus_area)
     return focus_area
 
 
 def delete_focus_area(*, actor: User, focus_area: FocusArea) -> None:
     if not actor.is_secretariat:
-        raise _forbidden()
+        raise ServiceError.forbidden()
     if focus_area.task_forces.exists():
         raise ServiceError(_("A task force works on this focus area; remove it first."))
     with transaction.atomic():
@@ -391,11 +374,8 @@ def delete_focus_area(*, actor: User, focus_area: FocusArea) -> None:
 def save_task_force(
     *, actor: User, data: dict[str, Any], task_force: TaskForce | None = None
 ) -> TaskForce:
-    chair_rep = (
-        task_force is not None and actor.is_authenticated and actor.represents(task_force.chair_id)
-    )
-    if not (actor.is_secretariat or chair_rep):
-        raise _forbidden()
+    if not permissions.can_edit_task_force(actor, task_force):
+        raise ServiceError.forbidden()
     fields: dict[str, Any] = {}
     if data.get("name") is not None:
         fields["name"] = str(data["name"]).strip()
@@ -433,13 +413,14 @@ def save_task_force(
     check_model_lengths(TaskForce, fields)
     with transaction.atomic():
         if task_force is None:
-            task_force = TaskForce(slug=_unique_slug(TaskForce, fields["name"]))
+            task_force = TaskForce(slug=unique_slug(TaskForce, fields["name"]))
             action = "task_force.create"
         else:
             action = "task_force.update"
         for key, value in fields.items():
             setattr(task_force, key, value)
-        task_force.save()
+        # a new row is saved whole; an existing one only in the fields of this edit
+        task_force.save(update_fields=None if action == "task_force.create" else list(fields))
         if members is not None:
             task_force.members.set(members)
         task_force.members.add(task_force.chair)
@@ -449,7 +430,7 @@ def save_task_force(
 
 def delete_task_force(*, actor: User, task_force: TaskForce) -> None:
     if not actor.is_secretariat:
-        raise _forbidden()
+        raise ServiceError.forbidden()
     with transaction.atomic():
         record_audit(actor=actor, action="task_force.delete", target=task_force)
         task_force.delete()

@@ -4,32 +4,34 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from middleground.accounts.http import SignedInRequest
 from middleground.accounts.models import Role
 from middleground.core.errors import ServiceError
 from middleground.core.forms import call_service
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import ApplicationForm, ExpertForm, InstitutionForm, RegistryFilterForm
 from .selectors import RegistryFilters
 
 PAGE_SIZE = 30
 
 
-def _filters(request, fields) -> tuple[RegistryFilterForm, RegistryFilters]:
+def _filters(request: HttpRequest, fields) -> tuple[RegistryFilterForm, RegistryFilters]:
     form = RegistryFilterForm(request.GET or None, fields=fields)
     values = form.cleaned_data if form.is_valid() else {}
     return form, RegistryFilters(**{k: v for k, v in values.items() if v})
 
 
-def _page(request, queryset):
+def _page(request: HttpRequest, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _list(request, *, template, queryset_fn, fields, title):
+def _list(request: HttpRequest, *, template, queryset_fn, fields, title):
     form, filters = _filters(request, fields)
     page = _page(request, queryset_fn(filters))
     query = request.GET.copy()
@@ -40,7 +42,7 @@ def _list(request, *, template, queryset_fn, fields, title):
     return render(request, template, context)
 
 
-def country_list(request):
+def country_list(request: HttpRequest) -> HttpResponse:
     return _list(
         request,
         template="network/country_list.html",
@@ -50,7 +52,7 @@ def country_list(request):
     )
 
 
-def country_detail(request, code):
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     country = selectors.get_country(code)
     filters = RegistryFilters(country=country.code)
     return render(
@@ -64,7 +66,7 @@ def country_detail(request, code):
     )
 
 
-def institution_list(request):
+def institution_list(request: HttpRequest) -> HttpResponse:
     return _list(
         request,
         template="network/institution_list.html",
@@ -74,7 +76,7 @@ def institution_list(request):
     )
 
 
-def institution_detail(request, slug):
+def institution_detail(request: HttpRequest, slug: str) -> HttpResponse:
     institution = selectors.get_institution(request.user, slug=slug)
     return render(
         request,
@@ -84,14 +86,14 @@ def institution_detail(request, slug):
             "experts": selectors.experts(request.user, RegistryFilters()).filter(
                 institution=institution
             ),
-            "can_edit": services.can_edit_institution(request.user, institution),
+            "can_edit": permissions.can_edit_institution(request.user, institution),
         },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def institution_create(request):
+def institution_create(request: SignedInRequest) -> HttpResponse:
     if not request.user.is_secretariat:
         raise PermissionDenied
     form = InstitutionForm(request.POST or None)
@@ -107,7 +109,7 @@ def institution_create(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def institution_edit(request, slug):
+def institution_edit(request: SignedInRequest, slug: str) -> HttpResponse:
     institution = selectors.get_institution_for_edit(request.user, slug=slug)
     form = InstitutionForm(request.POST or None, initial=InstitutionForm.initial_from(institution))
     if request.method == "POST" and form.is_valid():
@@ -128,7 +130,7 @@ def institution_edit(request, slug):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def apply(request):
+def apply(request: SignedInRequest) -> HttpResponse:
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -153,7 +155,7 @@ def apply(request):
 
 
 @login_required
-def application_list(request):
+def application_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "network/application_list.html",
@@ -163,7 +165,7 @@ def application_list(request):
 
 @login_required
 @require_POST
-def application_decide(request, pk):
+def application_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     application = selectors.get_application(request.user, pk)
     try:
         services.decide_application(
@@ -177,7 +179,7 @@ def application_decide(request, pk):
     return redirect("network:applications")
 
 
-def expert_list(request):
+def expert_list(request: HttpRequest) -> HttpResponse:
     return _list(
         request,
         template="network/expert_list.html",
@@ -189,7 +191,7 @@ def expert_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def expert_create(request):
+def expert_create(request: SignedInRequest) -> HttpResponse:
     if not (request.user.is_secretariat or request.user.role == Role.REPRESENTATIVE):
         raise PermissionDenied
     form = ExpertForm(request.POST or None).with_institution_choice(request.user)
@@ -201,18 +203,18 @@ def expert_create(request):
     return render(request, "network/form.html", {"form": form, "title": _("New expert profile")})
 
 
-def expert_detail(request, slug):
+def expert_detail(request: HttpRequest, slug: str) -> HttpResponse:
     expert = selectors.get_expert(request.user, slug=slug)
     return render(
         request,
         "network/expert_detail.html",
-        {"expert": expert, "can_edit": services.can_edit_expert(request.user, expert)},
+        {"expert": expert, "can_edit": permissions.can_edit_expert(request.user, expert)},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def expert_edit(request, slug):
+def expert_edit(request: SignedInRequest, slug: str) -> HttpResponse:
     expert = selectors.get_expert_for_edit(request.user, slug=slug)
     initial = {
         "name": expert.name,
@@ -240,11 +242,11 @@ def expert_edit(request, slug):
     )
 
 
-def focus_area_list(request):
+def focus_area_list(request: HttpRequest) -> HttpResponse:
     return render(request, "network/focus_area_list.html", {"focus_areas": selectors.focus_areas()})
 
 
-def focus_area_detail(request, slug):
+def focus_area_detail(request: HttpRequest, slug: str) -> HttpResponse:
     area = selectors.get_focus_area(slug)
     filters = RegistryFilters(focus_area=area.slug)
     return render(
@@ -259,11 +261,11 @@ def focus_area_detail(request, slug):
     )
 
 
-def task_force_list(request):
+def task_force_list(request: HttpRequest) -> HttpResponse:
     return render(request, "network/task_force_list.html", {"task_forces": selectors.task_forces()})
 
 
-def task_force_detail(request, slug):
+def task_force_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "network/task_force_detail.html",
@@ -271,7 +273,7 @@ def task_force_detail(request, slug):
     )
 
 
-def directory(request):
+def directory(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     results = selectors.directory_search(request.user, q)
     template = (

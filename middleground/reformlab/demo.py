@@ -6,7 +6,7 @@ from django.db import transaction
 
 from middleground.accounts.models import User
 
-from . import services
+from . import compute, services
 from .builtin_data import ensure_loaded
 from .models import Scenario, ScenarioVisibility
 
@@ -19,7 +19,7 @@ def _demo_custom_scenario() -> Scenario | None:
     if author is None:
         return None
     base = Scenario.objects.get(slug="unsc-today")
-    state = services.builder_state(base)
+    state = compute.builder_state(base)
     state.name = "Two African permanent seats with a veto (demo)"
     state.groups["AFRICAN"].permanent_veto = 2
     state.threshold = 10

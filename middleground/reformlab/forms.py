@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from middleground.network.models import RegionalGroup
 
+from .compute import MAX_SEATS_PER_KIND, BuilderState, GroupSeats, builder_state
 from .models import Scenario, ScenarioVisibility
-from .services import MAX_SEATS_PER_KIND, BuilderState, GroupSeats, builder_state
+from .permissions import can_publish
 
 SHARE_INDEX_CHOICES = [
     ("shapley_shubik", _("Shapley-Shubik")),
@@ -77,7 +78,7 @@ class BuilderForm(forms.Form):
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         choices = list(ScenarioVisibility.choices)
-        if not (user.is_authenticated and user.is_secretariat):
+        if not can_publish(user):
             choices = [c for c in choices if c[0] != ScenarioVisibility.PUBLIC]
         self.fields["visibility"].choices = choices  # type: ignore[attr-defined]
         group_names = dict(RegionalGroup.choices)
@@ -139,6 +140,6 @@ class ScenarioMetaForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         choices = list(ScenarioVisibility.choices)
-        if not user.is_secretariat:
+        if not can_publish(user):
             choices = [c for c in choices if c[0] != ScenarioVisibility.PUBLIC]
         self.fields["visibility"].choices = choices  # type: ignore[attr-defined]

@@ -11,14 +11,15 @@ represent the 193 UN members.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from middleground.analysis._json import finite_or_none
 from middleground.analysis.representation import representation
+from middleground.core import charts
 from middleground.network.models import Bloc, Country, RegionalGroup
 
 from .builtin_data import WORLDBANK_SOURCE
@@ -168,10 +169,6 @@ def _country_power(
     return by_country, countries, unassigned
 
 
-def _finite(value: float | None) -> float | None:
-    return None if value is None or math.isinf(value) or math.isnan(value) else value
-
-
 def build_report(
     seating: Seating, row: PowerResultCache, share_index: str = "shapley_shubik"
 ) -> Report:
@@ -235,9 +232,9 @@ def build_report(
                     "gdp": gdp[code] or None,
                     "power_share": m.power_share,
                     "population_share": m.population_share,
-                    "population_ratio": _finite(m.population_ratio),
+                    "population_ratio": finite_or_none(m.population_ratio),
                     "gdp_share": m.gdp_share if gdp[code] else None,
-                    "gdp_ratio": _finite(m.gdp_ratio) if gdp[code] else None,
+                    "gdp_ratio": finite_or_none(m.gdp_ratio) if gdp[code] else None,
                     "penrose_share": m.penrose_share,
                     "penrose_gap": m.power_share - m.penrose_share,
                 }
@@ -250,9 +247,9 @@ def build_report(
                 "countries": len(g.members),
                 "power_share": g.power_share,
                 "population_share": g.population_share,
-                "population_ratio": _finite(g.population_ratio),
+                "population_ratio": finite_or_none(g.population_ratio),
                 "gdp_share": g.gdp_share,
-                "gdp_ratio": _finite(g.gdp_ratio),
+                "gdp_ratio": finite_or_none(g.gdp_ratio),
                 "gap": g.power_share - g.population_share,
             }
             (report.groups if kind == "group" else report.blocs).append(entry)
@@ -287,54 +284,30 @@ def scenario_report(scenario: Scenario, row: PowerResultCache, share_index: str)
 
 # --- charts -------------------------------------------------------------------------------
 
-PALETTE = ["#1f5f8b", "#c2552b", "#3c8d5a", "#8a4f9e", "#b8860b", "#5f6b73"]
-
 
 def members_chart(report: Report) -> dict[str, Any]:
     labels = [m["label"] for m in report.members]
     datasets = [
-        {
-            "label": INDEX_LABELS[name],
-            "data": [round(m["values"][name], 6) for m in report.members],
-            "backgroundColor": PALETTE[i % len(PALETTE)],
-        }
+        charts.dataset(INDEX_LABELS[name], [round(m["values"][name], 6) for m in report.members], i)
         for i, name in enumerate(n for n in SHARE_INDICES if n in report.index_names)
     ]
-    return {
-        "type": "bar",
-        "data": {"labels": labels, "datasets": datasets},
-        "options": {"plugins": {"legend": {"position": "bottom"}}},
-    }
+    return charts.bar_chart(labels, datasets)
 
 
 def shares_chart(
     entries: list[dict[str, Any]], with_gdp: bool = True, label: str = "name"
 ) -> dict[str, Any]:
     datasets = [
-        {
-            "label": _("Power share"),
-            "data": [round(e["power_share"], 6) for e in entries],
-            "backgroundColor": PALETTE[0],
-        },
-        {
-            "label": _("Population share"),
-            "data": [round(e["population_share"], 6) for e in entries],
-            "backgroundColor": PALETTE[1],
-        },
+        charts.dataset(_("Power share"), [round(e["power_share"], 6) for e in entries], 0),
+        charts.dataset(
+            _("Population share"), [round(e["population_share"], 6) for e in entries], 1
+        ),
     ]
     if with_gdp and all(e.get("gdp_share") is not None for e in entries):
         datasets.append(
-            {
-                "label": _("GDP share"),
-                "data": [round(e["gdp_share"], 6) for e in entries],
-                "backgroundColor": PALETTE[2],
-            }
+            charts.dataset(_("GDP share"), [round(e["gdp_share"], 6) for e in entries], 2)
         )
-    return {
-        "type": "bar",
-        "data": {"labels": [e[label] for e in entries], "datasets": datasets},
-        "options": {"plugins": {"legend": {"position": "bottom"}}},
-    }
+    return charts.bar_chart([e[label] for e in entries], datasets)
 
 
 # --- comparison ------------------------------------------------------------------------------
@@ -401,25 +374,19 @@ def compare(
 def comparison_chart(comparison: Comparison) -> dict[str, Any]:
     labels = [g["name"] for g in comparison.groups]
     datasets = [
-        {
-            "label": _("Population share"),
-            "data": [round(g["population_share"], 6) for g in comparison.groups],
-            "backgroundColor": "#9aa5ad",
-        }
+        charts.dataset(
+            _("Population share"),
+            [round(g["population_share"], 6) for g in comparison.groups],
+            backgroundColor=charts.NEUTRAL,
+        )
     ]
     for i, scenario in enumerate(comparison.scenarios):
         datasets.append(
-            {
-                "label": scenario.name,
-                "data": [round(g["power"][i] or 0, 6) for g in comparison.groups],
-                "backgroundColor": PALETTE[i % len(PALETTE)],
-            }
+            charts.dataset(
+                scenario.name, [round(g["power"][i] or 0, 6) for g in comparison.groups], i
+            )
         )
-    return {
-        "type": "bar",
-        "data": {"labels": labels, "datasets": datasets},
-        "options": {"plugins": {"legend": {"position": "bottom"}}},
-    }
+    return charts.bar_chart(labels, datasets)
 
 
 SOURCE_NOTE = WORLDBANK_SOURCE

@@ -2,6 +2,8 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from .compute import game_for
+
 
 class BodyOut(Schema):
     slug: str
@@ -60,8 +62,6 @@ class ScenarioDetailOut(ScenarioOut):
 
     @staticmethod
     def resolve_game(obj) -> dict[str, Any]:
-        from .services import game_for
-
         return game_for(obj).to_dict()
 
 

@@ -1,10 +1,8 @@
 """Permission-checked reads of the reform lab: the only way views and the API fetch
 scenarios for a user.
 
-Built-in and published scenarios are visible to everyone; a scenario shared by link to
-anyone who has its (unguessable) address; a private one to its owner and the
-secretariat. 404 for what the user may not see, PermissionDenied for what they may see
-but not change.
+Who may see and change what is in :mod:`.permissions`. 404 for what the user may not
+see, PermissionDenied for what they may see but not change.
 """
 
 from typing import Any
@@ -12,11 +10,18 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from middleground.core.errors import ServiceError
+from middleground.network.models import Country
+
+from . import permissions
 from .models import Body, PowerResultCache, Scenario, ScenarioVisibility, Seat
 
 
-def _visible(user: Any) -> Q:
+def _listed(user: Any) -> Q:
+    """Listed scenarios: built-in, published, the user's own (the secretariat: all). Those
+    shared by link are visible (``permissions.can_view``) but not listed."""
     listed = Q(builtin=True) | Q(visibility=ScenarioVisibility.PUBLIC)
     if not user.is_authenticated:
         return listed
@@ -31,7 +36,7 @@ def bodies() -> QuerySet[Body]:
 
 def scenarios(user: Any, *, body: str = "", q: str = "", mine: bool = False) -> QuerySet[Scenario]:
     """Listed scenarios: built-in, published, the user's own (the secretariat: all)."""
-    qs = Scenario.objects.filter(_visible(user)).select_related("body", "owner")
+    qs = Scenario.objects.filter(_listed(user)).select_related("body", "owner")
     if body:
         qs = qs.filter(body__slug=body)
     if q:
@@ -49,20 +54,14 @@ def _with_seats(qs: QuerySet[Scenario]) -> QuerySet[Scenario]:
 
 def get_scenario(user: Any, slug: str) -> Scenario:
     scenario = _with_seats(Scenario.objects.filter(slug=slug)).first()
-    if scenario is None:
+    if scenario is None or not permissions.can_view(user, scenario):
         raise Http404
-    if scenario.builtin or scenario.visibility != ScenarioVisibility.PRIVATE:
-        return scenario
-    if user.is_authenticated and (user.is_secretariat or scenario.owner_id == user.pk):
-        return scenario
-    raise Http404
+    return scenario
 
 
 def get_scenario_for_edit(user: Any, slug: str) -> Scenario:
     scenario = get_scenario(user, slug)
-    if scenario.builtin or not user.is_authenticated:
-        raise PermissionDenied
-    if not (user.is_secretariat or scenario.owner_id == user.pk):
+    if not permissions.can_edit(user, scenario):
         raise PermissionDenied
     return scenario
 
@@ -83,3 +82,23 @@ def get_result(key: str) -> PowerResultCache:
     if row is None:
         raise Http404
     return row
+
+
+def country_by_code(code: str, field: str = "members") -> Country:
+    """A country by its ISO 3166 alpha-2 or alpha-3 code, or a ServiceError naming ``field``."""
+    code = (code or "").strip().upper()
+    country = (
+        Country.objects.filter(code=code).first()
+        if len(code) == 2
+        else Country.objects.filter(alpha3=code).first()
+    )
+    if country is None:
+        raise ServiceError(_("Unknown country code '%(code)s'.") % {"code": code}, field=field)
+    return country
+
+
+def body_by_slug(slug: str) -> Body:
+    body = Body.objects.filter(slug=slug).first()
+    if body is None:
+        raise ServiceError(_("Unknown body '%(b)s'.") % {"b": slug}, field="body")
+    return body

@@ -2,10 +2,10 @@
 
 from django_tasks import task
 
-from . import services
+from . import jobs
 
 
 @task()
-def compute_result(result_id: int) -> str:
-    row = services.run_queued(result_id=result_id)
+def compute_result_task(result_id: int) -> str:
+    row = jobs.run_queued(result_id=result_id)
     return row.status

@@ -1,11 +1,13 @@
 """Reform lab pages. Each view: parse, authorise through selectors, call one service,
 render (reports.py turns results into tables and charts)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,14 +15,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from middleground.core.errors import ServiceError
 from middleground.core.forms import call_service
 
-from . import exports, reports, selectors, services
+from . import exports, permissions, reports, selectors, services
 from .forms import BuilderForm, CompareForm, IndexForm, ScenarioMetaForm
-from .models import ScenarioVisibility
+from .models import PowerResultCache, Scenario, ScenarioVisibility
 
 DEFAULT_COMPARISON = ["unsc-today", "unsc-g4", "unsc-ufc", "unsc-ezulwini"]
 
 
-def _charts(report: reports.Report) -> dict:
+def _charts(report: reports.Report) -> dict[str, Any]:
     if not report.ready:
         return {}
     return {
@@ -30,7 +32,7 @@ def _charts(report: reports.Report) -> dict:
     }
 
 
-def index(request):
+def index(request: HttpRequest) -> HttpResponse:
     listed = list(selectors.scenarios(request.user))
     bodies = []
     for body in selectors.bodies():
@@ -55,14 +57,14 @@ def index(request):
     )
 
 
-def _scenario_result(scenario):
+def _scenario_result(scenario: Scenario) -> tuple[PowerResultCache | None, str]:
     try:
         return services.compute_scenario(scenario=scenario), ""
     except ServiceError as error:
         return None, error.message
 
 
-def scenario_detail(request, slug):
+def scenario_detail(request: HttpRequest, slug: str) -> HttpResponse:
     scenario = selectors.get_scenario(request.user, slug)
     index_form = IndexForm(request.GET or None)
     row, error = _scenario_result(scenario)
@@ -75,7 +77,7 @@ def scenario_detail(request, slug):
         "scenario": scenario,
         "report": report,
         "index_form": index_form,
-        "can_edit": services.can_edit(request.user, scenario),
+        "can_edit": permissions.can_edit(request.user, scenario),
         "results_url": request.get_full_path(),
         "index_labels": reports.INDEX_LABELS,
         "source_note": reports.SOURCE_NOTE,
@@ -86,7 +88,7 @@ def scenario_detail(request, slug):
     return render(request, "reformlab/scenario_detail.html", context)
 
 
-def scenario_export(request, slug, fmt):
+def scenario_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     scenario = selectors.get_scenario(request.user, slug)
     row, error = _scenario_result(scenario)
     if row is None:
@@ -116,7 +118,9 @@ def scenario_export(request, slug, fmt):
     return response
 
 
-def _comparison(request):
+def _comparison(
+    request: HttpRequest,
+) -> tuple[CompareForm, reports.Comparison, list[tuple[Scenario, str]], str]:
     available = list(selectors.scenarios(request.user))
     listed = {s.slug for s in available}
     # scenarios shared by link are not listed but may be compared by whoever has the link
@@ -145,7 +149,7 @@ def _comparison(request):
     return form, comparison, failed, share_index
 
 
-def compare(request):
+def compare(request: HttpRequest) -> HttpResponse:
     form, comparison, failed, share_index = _comparison(request)
     return render(
         request,
@@ -161,7 +165,9 @@ def compare(request):
     )
 
 
-def _builder(request, *, base, scenario=None):
+def _builder(
+    request: HttpRequest, *, base: Scenario, scenario: Scenario | None = None
+) -> HttpResponse:
     """The builder page: recompute on every change (htmx fragment), save on submit."""
     form = BuilderForm(request.POST or None, base=base, user=request.user)
     report, seats_error = None, ""
@@ -186,12 +192,12 @@ def _builder(request, *, base, scenario=None):
                 return redirect(saved)
         preview = call_service(form, lambda: services.preview_builder(base=base, state=state))
         if preview is not None:
-            rows, row = preview
-            report = reports.build_report(reports.Seating(rows, base.data_year), row)
+            rows, preview_row = preview
+            report = reports.build_report(reports.Seating(rows, base.data_year), preview_row)
     elif request.method == "GET":
-        row, seats_error = _scenario_result(base)
-        if row is not None:
-            report = reports.scenario_report(base, row, "shapley_shubik")
+        base_row, seats_error = _scenario_result(base)
+        if base_row is not None:
+            report = reports.scenario_report(base, base_row, "shapley_shubik")
     context = {
         "form": form,
         "base": base,
@@ -208,7 +214,7 @@ def _builder(request, *, base, scenario=None):
 
 
 @require_http_methods(["GET", "POST"])
-def builder(request):
+def builder(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("base") or request.POST.get("base") or "unsc-today"
     base = selectors.get_scenario(request.user, slug)
     if not base.is_seat_council:
@@ -222,7 +228,7 @@ def builder(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def scenario_edit(request, slug):
+def scenario_edit(request: HttpRequest, slug: str) -> HttpResponse:
     scenario = selectors.get_scenario_for_edit(request.user, slug)
     if scenario.is_seat_council:
         return _builder(request, base=scenario, scenario=scenario)
@@ -250,7 +256,7 @@ def scenario_edit(request, slug):
 
 @login_required
 @require_POST
-def scenario_delete(request, slug):
+def scenario_delete(request: HttpRequest, slug: str) -> HttpResponse:
     scenario = selectors.get_scenario_for_edit(request.user, slug)
     try:
         services.delete_scenario(actor=request.user, scenario=scenario)
@@ -262,9 +268,9 @@ def scenario_delete(request, slug):
 
 @login_required
 @require_POST
-def scenario_publish(request, slug):
+def scenario_publish(request: HttpRequest, slug: str) -> HttpResponse:
     scenario = selectors.get_scenario(request.user, slug)
-    if not request.user.is_secretariat or scenario.builtin:
+    if not permissions.can_publish(request.user) or scenario.builtin:
         raise PermissionDenied
     publish = request.POST.get("publish", "1") != "0"
     services.publish_scenario(actor=request.user, scenario=scenario, publish=publish)
@@ -277,7 +283,7 @@ def scenario_publish(request, slug):
     return redirect(scenario)
 
 
-def compare_export(request):
+def compare_export(request: HttpRequest) -> HttpResponse:
     _form, comparison, _failed, _index = _comparison(request)
     response = HttpResponse(
         exports.comparison_csv(comparison), content_type="text/csv; charset=utf-8"

@@ -3,7 +3,12 @@ from middleground.accounts.services import issue_api_token
 from middleground.core.tests.authz import SECRETARIAT_PAGE, SIGNED_IN, Row, by_persona, everyone
 
 ROWS = [
-    Row("GET", "/accounts/login/", by_persona(200, 302, 302, 302, 302), name="accounts:login"),
+    Row(
+        "GET",
+        "/accounts/login/",
+        by_persona(anonymous=200, dave=302, bob=302, carol=302, alice=302),
+        name="accounts:login",
+    ),
     Row("POST", "/accounts/logout/", everyone(302), name="accounts:logout"),
     Row("GET", "/accounts/password-reset/", everyone(200), name="accounts:password_reset"),
     Row(
@@ -20,14 +25,16 @@ ROWS = [
     Row(
         "GET",
         "/accounts/profile/email/not-a-signed-link/",
-        by_persona(302, 404, 404, 404, 404),
+        by_persona(anonymous=302, dave=404, bob=404, carol=404, alice=404),
         name="accounts:confirm_email",
     ),
     Row("GET", "/accounts/tokens/", SIGNED_IN, name="accounts:api_tokens"),
     Row(
         "POST",
         "/accounts/tokens/{token_id}/revoke/",
-        by_persona(302, 404, 302, 404, 404),  # bob's token: only bob revokes it
+        by_persona(
+            anonymous=302, dave=404, bob=302, carol=404, alice=404
+        ),  # bob's token: only bob revokes it
         name="accounts:revoke_api_token",
         params={"token_id": "bob_token_id"},
     ),
@@ -49,12 +56,18 @@ ROWS = [
         everyone(401),
         payload=lambda w: {"username": "alice", "password": "wrong"},
     ),
-    Row("GET", "/api/v1/auth/me", by_persona(401, 200, 200, 200, 200)),
-    Row("GET", "/api/v1/auth/tokens", by_persona(401, 200, 200, 200, 200)),
+    Row(
+        "GET", "/api/v1/auth/me", by_persona(anonymous=401, dave=200, bob=200, carol=200, alice=200)
+    ),
+    Row(
+        "GET",
+        "/api/v1/auth/tokens",
+        by_persona(anonymous=401, dave=200, bob=200, carol=200, alice=200),
+    ),
     Row(
         "DELETE",
         "/api/v1/auth/tokens/{token_id}",
-        by_persona(401, 404, 204, 404, 404),
+        by_persona(anonymous=401, dave=404, bob=204, carol=404, alice=404),
         params={"token_id": "bob_token_id"},
     ),
 ]

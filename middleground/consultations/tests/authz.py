@@ -81,9 +81,9 @@ def api(path: str, which: str, statement: bool = False) -> ConsultationPath:
     return P("/api/v1/consultations" + path, **mapping)
 
 
-NETWORK_ONLY = by_persona(404, 404, 200, 200, 200)
-MANAGE_PAGE = by_persona(302, 404, 403, 403, 200)
-MANAGE_API = by_persona(404, 404, 403, 403, 200)
+NETWORK_ONLY = by_persona(anonymous=404, dave=404, bob=200, carol=200, alice=200)
+MANAGE_PAGE = by_persona(anonymous=302, dave=404, bob=403, carol=403, alice=200)
+MANAGE_API = by_persona(anonymous=404, dave=404, bob=403, carol=403, alice=200)
 
 ROWS = [
     # pages
@@ -98,7 +98,7 @@ ROWS = [
     Row(
         "GET",
         P("/consultations/{invited_slug}/participate/"),
-        by_persona(404, 404, 200, 404, 200),
+        by_persona(anonymous=404, dave=404, bob=200, carol=404, alice=200),
         name="consultations:participate",
     ),
     Row(
@@ -116,7 +116,7 @@ ROWS = [
     Row(
         "POST",
         P("/consultations/{network_slug}/moderation/{network_statement}/"),
-        by_persona(302, 404, 403, 403, 302),
+        by_persona(anonymous=302, dave=404, bob=403, carol=403, alice=302),
         name="consultations:moderate",
         payload=lambda w: {"decision": "reject"},
     ),
@@ -126,7 +126,7 @@ ROWS = [
     Row(
         "GET",
         P("/consultations/{draft_slug}/results/status/"),
-        by_persona(404, 404, 404, 404, 200),
+        by_persona(anonymous=404, dave=404, bob=404, carol=404, alice=200),
         name="consultations:results_status",
     ),
     Row(
@@ -145,7 +145,7 @@ ROWS = [
     Row(
         "GET",
         P("/consultations/{invited_slug}/report.pdf"),
-        by_persona(404, 404, 200, 404, 200),
+        by_persona(anonymous=404, dave=404, bob=200, carol=404, alice=200),
         name="consultations:report_pdf",
     ),
     # API
@@ -153,7 +153,7 @@ ROWS = [
     Row(
         "POST",
         "/api/v1/consultations",
-        by_persona(401, 403, 403, 403, 201),
+        by_persona(anonymous=401, dave=403, bob=403, carol=403, alice=201),
         payload=lambda w: {"title": "New consultation", "question": "What now?"},
     ),
     Row("GET", api("/{consultation_id}", "network"), NETWORK_ONLY),
@@ -166,7 +166,7 @@ ROWS = [
     Row(
         "POST",
         api("/{consultation_id}/invitations", "network"),
-        by_persona(404, 404, 403, 403, 201),
+        by_persona(anonymous=404, dave=404, bob=403, carol=403, alice=201),
         payload=lambda w: {"emails": ["carol@example.org"]},
     ),
     Row("GET", api("/{consultation_id}/statements", "open"), everyone(200)),
@@ -182,7 +182,11 @@ ROWS = [
         MANAGE_API,
         payload=lambda w: {"accept": False},
     ),
-    Row("GET", api("/{consultation_id}/next", "invited"), by_persona(404, 404, 200, 404, 200)),
+    Row(
+        "GET",
+        api("/{consultation_id}/next", "invited"),
+        by_persona(anonymous=404, dave=404, bob=200, carol=404, alice=200),
+    ),
     Row(
         "POST",
         api("/{consultation_id}/votes", "open"),
@@ -192,8 +196,12 @@ ROWS = [
     Row(
         "POST",
         api("/{consultation_id}/votes", "network"),
-        by_persona(404, 404, 200, 200, 200),
+        by_persona(anonymous=404, dave=404, bob=200, carol=200, alice=200),
         payload=lambda w: {"statement": ensure_fixtures()["network_statement"], "vote": -1},
     ),
-    Row("GET", api("/{consultation_id}/results", "draft"), by_persona(404, 404, 404, 404, 200)),
+    Row(
+        "GET",
+        api("/{consultation_id}/results", "draft"),
+        by_persona(anonymous=404, dave=404, bob=404, carol=404, alice=200),
+    ),
 ]

@@ -1,12 +1,7 @@
 """The core flow through pages and the API: create, participate, vote, moderate, results."""
 
-import json
-
 from middleground.consultations.models import Statement
-
-
-def api_post(client, path, data):
-    return client.post(path, json.dumps(data), content_type="application/json")
+from middleground.testing import api_post
 
 
 def test_api_creates_a_consultation_and_bob_votes(

@@ -15,6 +15,7 @@ from middleground.consultations.models import (
     Vote,
     VoteEvent,
 )
+from middleground.testing import api_post
 
 
 @pytest.fixture(autouse=True)
@@ -22,10 +23,6 @@ def _fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
-
-
-def api_post(client, path, data):
-    return client.post(path, json.dumps(data), content_type="application/json")
 
 
 def vote_url(consultation):
@@ -234,10 +231,11 @@ def test_anonymous_cannot_vote_where_sign_in_is_required(client, make_consultati
     assert not Vote.objects.exists()
 
 
-def test_anonymous_votes_are_rate_limited_per_identity_and_address(
-    client, consultation, monkeypatch
-):
-    monkeypatch.setitem(services.RATE_LIMITS, ("vote", "ip"), (2, 60))
+def test_anonymous_votes_are_rate_limited_per_identity_and_address(client, consultation, settings):
+    settings.CONSULTATIONS_RATE_LIMITS = {
+        **settings.CONSULTATIONS_RATE_LIMITS,
+        ("vote", "ip"): (2, 60),
+    }
     statements = list(consultation.statements.order_by("number"))
     codes = [
         api_post(client, vote_url(consultation), {"statement": s.pk, "vote": 1}).status_code
@@ -250,8 +248,11 @@ def test_anonymous_votes_are_rate_limited_per_identity_and_address(
     assert Vote.objects.count() == 2
 
 
-def test_statement_submission_is_rate_limited(as_persona, consultation, monkeypatch):
-    monkeypatch.setitem(services.RATE_LIMITS, ("statement", "identity"), (1, 600))
+def test_statement_submission_is_rate_limited(as_persona, consultation, settings):
+    settings.CONSULTATIONS_RATE_LIMITS = {
+        **settings.CONSULTATIONS_RATE_LIMITS,
+        ("statement", "identity"): (1, 600),
+    }
     bob = as_persona("bob")
     url = f"/api/v1/consultations/{consultation.pk}/statements"
     assert api_post(bob, url, {"text": "First new statement."}).status_code == 201

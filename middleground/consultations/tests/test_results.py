@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from middleground.analysis.polis_io import read_export
-from middleground.consultations import services
+from middleground.consultations import selectors, services
 from middleground.consultations.interop import import_polis, polis_files
 from middleground.consultations.models import (
     AnalysisResult,
@@ -320,7 +320,7 @@ def test_import_polis_service_is_all_or_nothing(db, tmp_path):
 
 def test_the_demo_loads_simulated_votes_and_a_real_polis_conversation_twice(db):
     from middleground.consultations.demo import load_demo
-    from middleground.core.demo import load_demo as load_network
+    from middleground.network.demo import load_demo as load_network
 
     load_network()
     first = load_demo()
@@ -377,4 +377,4 @@ def test_declared_groups_can_be_a_bloc_membership(voted):
     )
     voted.declared_dimension = "bloc:SCO"
     voted.save()
-    assert set(services.declared_labels(voted).values()) == {"SCO", "not SCO"}
+    assert set(selectors.declared_labels(voted).values()) == {"SCO", "not SCO"}

@@ -18,6 +18,7 @@ from middleground.consultations.models import (
     StatementStatus,
     Vote,
 )
+from middleground.testing import api_post
 
 
 @pytest.fixture(autouse=True)
@@ -25,10 +26,6 @@ def _fresh_rate_limits():
     cache.clear()
     yield
     cache.clear()
-
-
-def api_post(client, path, data):
-    return client.post(path, json.dumps(data), content_type="application/json")
 
 
 def api_patch(client, path, data):

@@ -26,13 +26,16 @@ def everyone(status: int) -> dict[str, int]:
     return dict.fromkeys(PERSONAS, status)
 
 
-def by_persona(anonymous: int, dave: int, bob: int, carol: int, alice: int) -> dict[str, int]:
+def by_persona(*, anonymous: int, dave: int, bob: int, carol: int, alice: int) -> dict[str, int]:
+    """The expected status for each persona, named (keyword-only) so a row reads as a table."""
     return {"anonymous": anonymous, "dave": dave, "bob": bob, "carol": carol, "alice": alice}
 
 
-SIGNED_IN = by_persona(302, 200, 200, 200, 200)  # pages behind login_required
-SECRETARIAT_PAGE = by_persona(302, 403, 403, 403, 200)
-SECRETARIAT_API = by_persona(401, 403, 403, 403, 200)
+SIGNED_IN = by_persona(
+    anonymous=302, dave=200, bob=200, carol=200, alice=200
+)  # pages behind login_required
+SECRETARIAT_PAGE = by_persona(anonymous=302, dave=403, bob=403, carol=403, alice=200)
+SECRETARIAT_API = by_persona(anonymous=401, dave=403, bob=403, carol=403, alice=200)
 
 ROWS = [
     Row("GET", "/", everyone(200), name="core:home"),

@@ -7,15 +7,15 @@ own ``test_authz.py`` walks these rows for every persona.
 
 from middleground.core.tests.authz import SECRETARIAT_PAGE, Row, by_persona, everyone
 
-PAGE_MANAGE_DRAFT = by_persona(302, 404, 404, 404, 200)
-POST_MANAGE_DRAFT = by_persona(302, 404, 404, 404, 302)
-PAGE_MANAGE_RUNNING = by_persona(302, 404, 403, 403, 200)
-POST_MANAGE_RUNNING = by_persona(302, 404, 403, 403, 302)
-SEEN_BY_NETWORK = by_persona(404, 404, 200, 200, 200)
-PANEL_RESULTS = by_persona(404, 404, 200, 403, 200)
-API_DRAFT_ALICE = by_persona(404, 404, 404, 404, 200)
-API_RUNNING_ALICE = by_persona(404, 404, 403, 403, 200)
-API_PANELLIST = by_persona(404, 404, 200, 403, 403)
+PAGE_MANAGE_DRAFT = by_persona(anonymous=302, dave=404, bob=404, carol=404, alice=200)
+POST_MANAGE_DRAFT = by_persona(anonymous=302, dave=404, bob=404, carol=404, alice=302)
+PAGE_MANAGE_RUNNING = by_persona(anonymous=302, dave=404, bob=403, carol=403, alice=200)
+POST_MANAGE_RUNNING = by_persona(anonymous=302, dave=404, bob=403, carol=403, alice=302)
+SEEN_BY_NETWORK = by_persona(anonymous=404, dave=404, bob=200, carol=200, alice=200)
+PANEL_RESULTS = by_persona(anonymous=404, dave=404, bob=200, carol=403, alice=200)
+API_DRAFT_ALICE = by_persona(anonymous=404, dave=404, bob=404, carol=404, alice=200)
+API_RUNNING_ALICE = by_persona(anonymous=404, dave=404, bob=403, carol=403, alice=200)
+API_PANELLIST = by_persona(anonymous=404, dave=404, bob=200, carol=403, alice=403)
 
 
 class _Values(dict):
@@ -71,7 +71,7 @@ ROWS = [
     Row(
         "GET",
         "/delphi/{slug}/",
-        by_persona(404, 404, 404, 404, 200),
+        by_persona(anonymous=404, dave=404, bob=404, carol=404, alice=200),
         name="delphi:study",
         params=DRAFT,
     ),
@@ -106,7 +106,7 @@ ROWS = [
     Row(
         "GET",
         "/delphi/{slug}/answer/",
-        by_persona(302, 404, 200, 403, 403),
+        by_persona(anonymous=302, dave=404, bob=200, carol=403, alice=403),
         name="delphi:answer",
         params=RUN,
     ),
@@ -122,7 +122,7 @@ ROWS = [
     Row(
         "POST",
         "/api/v1/delphi/studies",
-        by_persona(401, 403, 403, 403, 201),
+        by_persona(anonymous=401, dave=403, bob=403, carol=403, alice=201),
         payload=lambda w: {"title": "API study", "question": "Why?", "rules": RULES},
     ),
     Row(
@@ -153,7 +153,7 @@ ROWS = [
     Row(
         "POST",
         "/api/v1/delphi/studies/{study_id}/versions",
-        by_persona(404, 404, 403, 403, 201),
+        by_persona(anonymous=404, dave=404, bob=403, carol=403, alice=201),
         params={"study_id": "running_id"},
         payload=lambda w: {"rules": RULES, "note": "Fewer answers needed."},
     ),
@@ -172,21 +172,21 @@ ROWS = [
     Row(
         "POST",
         "/api/v1/delphi/studies/{study_id}/items",
-        by_persona(404, 404, 404, 404, 201),
+        by_persona(anonymous=404, dave=404, bob=404, carol=404, alice=201),
         params={"study_id": "draft_id"},
         payload=lambda w: {"kind": "likert", "text": "New statement", "config": {"points": 7}},
     ),
     Row(
         "POST",
         "/api/v1/delphi/studies/{study_id}/panel",
-        by_persona(404, 404, 403, 403, 201),
+        by_persona(anonymous=404, dave=404, bob=403, carol=403, alice=201),
         params={"study_id": "running_id"},
         payload=lambda w: {"emails": ["new-panellist@example.org"]},
     ),
     Row(
         "PUT",
         "/api/v1/delphi/studies/{study_id}/expertise",
-        by_persona(404, 404, 204, 403, 403),
+        by_persona(anonymous=404, dave=404, bob=204, carol=403, alice=403),
         params={"study_id": "running_id"},
         payload=lambda w: {"ratings": {}},
     ),
@@ -199,7 +199,7 @@ ROWS = [
     Row(
         "POST",
         "/api/v1/delphi/studies/{study_id}/rounds",
-        by_persona(404, 404, 403, 403, 409),
+        by_persona(anonymous=404, dave=404, bob=403, carol=403, alice=409),
         params={"study_id": "running_id"},
     ),
     Row(
@@ -211,7 +211,7 @@ ROWS = [
     Row(
         "POST",
         "/api/v1/delphi/rounds/{round_id}/answers",
-        by_persona(404, 404, 201, 403, 403),
+        by_persona(anonymous=404, dave=404, bob=201, carol=403, alice=403),
         params={"round_id": "round_id"},
         payload=lambda w: {"answers": [{"item": w["likert_id"], "value": 4}]},
     ),

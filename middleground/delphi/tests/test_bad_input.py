@@ -2,9 +2,9 @@
 
 import pytest
 
+from middleground.core.errors import ServiceError
 from middleground.delphi import services
 from middleground.delphi.models import Answer, ItemKind, Round, Study, StudyStatus
-from middleground.core.errors import ServiceError
 
 from .factories import answers_for, draft_study
 

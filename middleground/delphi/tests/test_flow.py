@@ -7,9 +7,9 @@ import json
 
 import pytest
 
+from middleground.core.errors import ServiceError
 from middleground.delphi import services, stats
 from middleground.delphi.models import Answer, ItemKind, Study, StudyStatus
-from middleground.core.errors import ServiceError
 
 from .factories import RULES, answers_for, draft_study
 

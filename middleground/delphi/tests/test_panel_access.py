@@ -2,7 +2,7 @@
 typed into a profile never seats anyone (issue 13, finding 1)."""
 
 from middleground.accounts.models import User
-from middleground.delphi import services
+from middleground.delphi import selectors, services
 from middleground.delphi.models import PanelInvite, PanelSeat
 
 from .factories import answers_for, make_panellist
@@ -100,4 +100,4 @@ def test_verified_holder_is_seated_at_once_and_unverified_one_waits(world, study
     }
     assert PanelSeat.objects.filter(study=study, user=verified).exists()
     assert not PanelSeat.objects.filter(study=study, user=unverified).exists()
-    assert services.seat_of(unverified, study) is None
+    assert selectors.seat_of(unverified, study) is None

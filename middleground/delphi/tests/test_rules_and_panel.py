@@ -5,6 +5,7 @@ from django.core import mail
 
 from middleground.accounts.models import Invitation, Role, User
 from middleground.accounts.services import accept_invitation
+from middleground.core.errors import ServiceError
 from middleground.delphi import services, stats
 from middleground.delphi.models import (
     ItemKind,
@@ -14,7 +15,6 @@ from middleground.delphi.models import (
     Study,
     StudyStatus,
 )
-from middleground.core.errors import ServiceError
 
 from .factories import RULES, answers_for, make_panellist
 

@@ -14,8 +14,8 @@ from middleground.core.tests.authz import (
     everyone,
 )
 
-MEMBERS_PAGE = by_persona(302, 403, 200, 200, 200)
-SIGNED_IN_404 = by_persona(302, 404, 404, 404, 404)
+MEMBERS_PAGE = by_persona(anonymous=302, dave=403, bob=200, carol=200, alice=200)
+SIGNED_IN_404 = by_persona(anonymous=302, dave=404, bob=404, carol=404, alice=404)
 NO_DOCUMENT = "999999"
 
 ROWS = [
@@ -49,7 +49,11 @@ ROWS = [
     ),
     # API
     Row("GET", "/api/v1/library/documents", everyone(200)),
-    Row("POST", "/api/v1/library/documents", by_persona(401, 403, 400, 400, 400)),
+    Row(
+        "POST",
+        "/api/v1/library/documents",
+        by_persona(anonymous=401, dave=403, bob=400, carol=400, alice=400),
+    ),
     Row(
         "GET",
         "/api/v1/library/documents/{document_id}",
@@ -72,17 +76,21 @@ ROWS = [
         params={"slug": "focus_area_slug"},
         payload=lambda w: {"terms": ["water", "river basin"]},
     ),
-    Row("GET", "/api/v1/library/saved-searches", by_persona(401, 200, 200, 200, 200)),
+    Row(
+        "GET",
+        "/api/v1/library/saved-searches",
+        by_persona(anonymous=401, dave=200, bob=200, carol=200, alice=200),
+    ),
     Row(
         "POST",
         "/api/v1/library/saved-searches",
-        by_persona(401, 201, 201, 201, 201),
+        by_persona(anonymous=401, dave=201, bob=201, carol=201, alice=201),
         payload=lambda w: {"name": "Water", "params": {"q": "water"}},
     ),
     Row(
         "DELETE",
         "/api/v1/library/saved-searches/{saved_id}",
-        by_persona(401, 404, 404, 404, 404),
+        by_persona(anonymous=401, dave=404, bob=404, carol=404, alice=404),
         params={"saved_id": "seoul_id"},
     ),
 ]

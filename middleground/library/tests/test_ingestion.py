@@ -6,7 +6,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from middleground.library import periodic, services
+from middleground.library import jobs, periodic, services
 from middleground.library.models import Document, FileStatus, IngestBatch
 from middleground.library.tasks import ingest_file_task
 
@@ -67,12 +67,12 @@ def test_a_task_run_again_after_its_worker_died_stores_the_file_once(registry, m
     def die(doc):
         raise Killed  # right after the documents are committed
 
-    monkeypatch.setattr(services._duplicates, "add", die)
+    monkeypatch.setattr(jobs._duplicates, "add", die)
     with pytest.raises(Killed):
-        services.run_ingest_file(file_id=row.pk)
+        jobs.run_ingest_file(file_id=row.pk)
     monkeypatch.undo()
-    services.run_ingest_file(file_id=row.pk)  # the re-queued task
-    services.run_ingest_file(file_id=row.pk)  # and once more
+    jobs.run_ingest_file(file_id=row.pk)  # the re-queued task
+    jobs.run_ingest_file(file_id=row.pk)  # and once more
     assert Document.objects.filter(batch=batch).count() == 1
     row.refresh_from_db()
     assert row.status == FileStatus.DONE and row.document_count == 1

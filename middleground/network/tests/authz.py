@@ -8,10 +8,12 @@ from middleground.core.tests.authz import (
 )
 
 NEW_INSTITUTION = {"name": "New Institute", "kind": "think_tank", "country": "KZ"}
-PAGE_EDIT_CAROL = by_persona(302, 403, 403, 200, 200)  # carol represents Seoul
-API_WRITE_SECRETARIAT = by_persona(401, 403, 403, 403, 201)
-API_DELETE_SECRETARIAT = by_persona(401, 403, 403, 403, 204)
-NETWORK_ONLY = by_persona(404, 404, 200, 200, 200)
+PAGE_EDIT_CAROL = by_persona(
+    anonymous=302, dave=403, bob=403, carol=200, alice=200
+)  # carol represents Seoul
+API_WRITE_SECRETARIAT = by_persona(anonymous=401, dave=403, bob=403, carol=403, alice=201)
+API_DELETE_SECRETARIAT = by_persona(anonymous=401, dave=403, bob=403, carol=403, alice=204)
+NETWORK_ONLY = by_persona(anonymous=404, dave=404, bob=200, carol=200, alice=200)
 
 ROWS = [
     # pages
@@ -39,7 +41,7 @@ ROWS = [
     Row(
         "POST",
         "/network/applications/{pk}/decide/",
-        by_persona(302, 403, 403, 403, 302),
+        by_persona(anonymous=302, dave=403, bob=403, carol=403, alice=302),
         name="network:application_decide",
         params={"pk": "application_id"},
         payload=lambda w: {"decision": "approve"},
@@ -62,7 +64,7 @@ ROWS = [
     Row(
         "GET",
         "/network/experts/{slug}/edit/",
-        by_persona(302, 403, 200, 403, 200),
+        by_persona(anonymous=302, dave=403, bob=200, carol=403, alice=200),
         name="network:expert_edit",
         params={"slug": "bob_expert_slug"},
     ),
@@ -96,7 +98,7 @@ ROWS = [
     Row(
         "PATCH",
         "/api/v1/network/institutions/{institution_id}",
-        by_persona(401, 403, 403, 200, 200),
+        by_persona(anonymous=401, dave=403, bob=403, carol=200, alice=200),
         params={"institution_id": "seoul_id"},
         payload=lambda w: {"description": "Updated."},
     ),
@@ -110,7 +112,7 @@ ROWS = [
     Row(
         "POST",
         "/api/v1/network/applications",
-        by_persona(401, 201, 201, 201, 201),
+        by_persona(anonymous=401, dave=201, bob=201, carol=201, alice=201),
         payload=lambda w: {**NEW_INSTITUTION, "motivation": "We want to join."},
     ),
     Row(
@@ -124,7 +126,7 @@ ROWS = [
     Row(
         "POST",
         "/api/v1/network/experts",
-        by_persona(401, 403, 403, 201, 201),
+        by_persona(anonymous=401, dave=403, bob=403, carol=201, alice=201),
         payload=lambda w: {"name": "New Expert", "country": "KR", "institution": w["seoul_id"]},
     ),
     Row(
@@ -136,7 +138,7 @@ ROWS = [
     Row(
         "PATCH",
         "/api/v1/network/experts/{expert_id}",
-        by_persona(401, 403, 200, 403, 200),
+        by_persona(anonymous=401, dave=403, bob=200, carol=403, alice=200),
         params={"expert_id": "bob_expert_id"},
         payload=lambda w: {"bio": "Hydrologist."},
     ),

@@ -92,9 +92,9 @@ def _apply(client, n):
     )
 
 
-def test_a_person_may_have_only_a_few_applications_waiting(world, as_persona):
+def test_a_person_may_have_only_a_few_applications_waiting(world, as_persona, settings):
     client = as_persona("dave")  # dave's application in the world is waiting already
-    for n in range(services.MAX_PENDING_APPLICATIONS - 1):
+    for n in range(settings.NETWORK_MAX_PENDING_APPLICATIONS - 1):
         _apply(client, n)
         assert Institution.objects.filter(name=f"Institute {n}").exists()
     response = _apply(client, 99)
@@ -104,7 +104,7 @@ def test_a_person_may_have_only_a_few_applications_waiting(world, as_persona):
     assert waiting.filter(submitted_by=world["users"]["dave"]).count() == 3
 
 
-def test_twenty_applications_in_a_row_through_the_api_are_cut_off(world, as_persona):
+def test_twenty_applications_in_a_row_through_the_api_are_cut_off(world, as_persona, settings):
     client, alice = as_persona("carol"), world["users"]["alice"]
     statuses = []
     for n in range(20):
@@ -114,7 +114,7 @@ def test_twenty_applications_in_a_row_through_the_api_are_cut_off(world, as_pers
         if response.status_code == 201:  # the secretariat keeps up: only the day's cap is left
             application = MembershipApplication.objects.get(pk=response.json()["id"])
             services.decide_application(actor=alice, application=application, approve=False)
-    assert statuses.count(201) == services.MAX_APPLICATIONS_PER_DAY
+    assert statuses.count(201) == settings.NETWORK_MAX_APPLICATIONS_PER_DAY
     assert statuses[-1] == 429
     assert "tomorrow" in response.json()["detail"]
 

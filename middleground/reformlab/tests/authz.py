@@ -15,7 +15,7 @@ NEW_SCENARIO = {
     "game": GAME,
     "members": {"A": {"country": "KZ"}, "B": {"country": "KOR"}},
 }
-READ_ONLY_PAGE = by_persona(302, 403, 403, 403, 403)
+READ_ONLY_PAGE = by_persona(anonymous=302, dave=403, bob=403, carol=403, alice=403)
 # world_values() has no scenario slug: API rows ask for an unknown one ("water-security");
 # built-in and custom scenarios through the API: test_access.py
 UNKNOWN = {"slug": "focus_area_slug"}
@@ -73,7 +73,7 @@ ROWS = [
     Row(
         "POST",
         "/api/v1/reformlab/scenarios",
-        by_persona(401, 201, 201, 201, 201),
+        by_persona(anonymous=401, dave=201, bob=201, carol=201, alice=201),
         payload=lambda w: NEW_SCENARIO,
     ),
     Row(

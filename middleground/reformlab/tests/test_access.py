@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from middleground.reformlab import services
+from middleground.reformlab import compute, services
 from middleground.reformlab.models import Scenario
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def bobs(lab):
     base = Scenario.objects.get(slug="unsc-today")
     made = {}
     for visibility in ("private", "link"):
-        state = services.builder_state(base)
+        state = compute.builder_state(base)
         state.name = f"Bob {visibility}"
         made[visibility] = services.save_builder_scenario(
             actor=lab["users"]["bob"], base=base, state=state, visibility=visibility

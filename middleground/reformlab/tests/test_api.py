@@ -102,7 +102,7 @@ def test_bad_games_answer_400_with_detail_and_field(as_persona, lab, game, field
 
 def test_slow_game_answers_202_then_the_result(as_persona, lab, django_capture_on_commit_callbacks):
     game = Scenario.objects.get(slug="eu-council-nice")
-    from middleground.reformlab.services import game_for
+    from middleground.reformlab.compute import game_for
 
     data = game_for(game).to_dict()
     client = as_persona("anonymous")

@@ -6,7 +6,7 @@ from fractions import Fraction
 import pytest
 
 from middleground.core.errors import ServiceError
-from middleground.reformlab import reports, services
+from middleground.reformlab import compute, reports, services
 from middleground.reformlab.models import (
     PowerResultCache,
     ResultStatus,
@@ -118,7 +118,7 @@ def test_large_game_runs_monte_carlo_when_allowed(lab):
 
 
 def _state(base, **changes):
-    state = services.builder_state(base)
+    state = compute.builder_state(base)
     for group, count in changes.items():
         state.groups[group].permanent_veto = count
     return state
@@ -166,6 +166,32 @@ def test_only_the_secretariat_publishes(lab):
         services.publish_scenario(actor=bob, scenario=scenario)
     services.publish_scenario(actor=alice, scenario=scenario)
     assert Scenario.objects.get(pk=scenario.pk).visibility == ScenarioVisibility.PUBLIC
+
+
+def test_builder_edit_keeps_a_change_made_since_the_scenario_was_loaded(lab):
+    bob = lab["users"]["bob"]
+    base = Scenario.objects.get(slug="unsc-today")
+    saved = services.save_builder_scenario(actor=bob, base=base, state=_state(base))
+    stale = Scenario.objects.get(pk=saved.pk)  # what bob's edit page loaded
+    Scenario.objects.filter(pk=saved.pk).update(position=7)  # a change made meanwhile
+    state = _state(stale, APG=1)
+    state.name = "Renamed"
+    services.save_builder_scenario(actor=bob, base=stale, state=state, scenario=stale)
+    fresh = Scenario.objects.get(pk=saved.pk)
+    assert (fresh.name, fresh.position) == ("Renamed", 7)
+    assert fresh.seats.count() == 16
+
+
+def test_api_edit_keeps_a_publication_made_since_the_scenario_was_loaded(lab, game_json):
+    bob, alice = lab["users"]["bob"], lab["users"]["alice"]
+    saved = services.save_api_scenario(
+        actor=bob, data={"name": "Mine", "body": "imf", "game": game_json, "visibility": "link"}
+    )
+    stale = Scenario.objects.get(pk=saved.pk)  # what bob's edit request loaded
+    services.publish_scenario(actor=alice, scenario=Scenario.objects.get(pk=saved.pk))
+    services.save_api_scenario(actor=bob, data={"name": "Renamed"}, scenario=stale)
+    fresh = Scenario.objects.get(pk=saved.pk)
+    assert (fresh.name, fresh.visibility) == ("Renamed", ScenarioVisibility.PUBLIC)
 
 
 def test_built_in_scenarios_are_read_only_even_for_the_secretariat(lab):

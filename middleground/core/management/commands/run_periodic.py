@@ -1,10 +1,6 @@
-from datetime import timedelta
-
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from middleground.accounts.models import Invitation
 from middleground.core.apps_hooks import app_hooks
 from middleground.core.tasks_lease import recover_stale_tasks
 
@@ -19,8 +15,5 @@ class Command(BaseCommand):
         # First, so that tasks of a lost worker are back in the queue before anything else runs.
         self.stdout.write(f"core: {recover_stale_tasks()}")
         call_command("clearsessions")
-        stale = timezone.now() - timedelta(days=90)
-        deleted, _ = Invitation.objects.filter(used_at__isnull=True, expires_at__lt=stale).delete()
-        self.stdout.write(f"core: {deleted} stale invitations removed")
         for label, run in app_hooks("periodic", "run"):
             self.stdout.write(f"{label}: {run()}")

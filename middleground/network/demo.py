@@ -1,5 +1,7 @@
 """The demo network: facts from the seed texts plus generated, clearly marked demo data.
 
+``manage.py demo`` calls :func:`load_demo` first (``network`` is the first app with a demo
+hook), since every other app's demo content needs its institutions and the demo personas.
 Safe to run twice: every object is looked up by a natural key before it is created.
 """
 
@@ -82,7 +84,7 @@ def _institution_by_ref(ref: str) -> Institution:
 
 
 @transaction.atomic
-def load_demo(*, experts_per_institution: int = 3, seed: int = 2025) -> dict[str, int]:
+def load_demo(*, experts_per_institution: int = 3, seed: int = 2025) -> str:
     sync_countries(Country, Bloc)
     sync_default_focus_areas(FocusArea)
     data = json.loads(DATA.read_text(encoding="utf-8"))
@@ -204,11 +206,11 @@ def load_demo(*, experts_per_institution: int = 3, seed: int = 2025) -> dict[str
             "is_demo": True,
         },
     )
-    return {
-        "institutions": Institution.objects.count(),
-        "experts": Expert.objects.count(),
-        "task_forces": TaskForce.objects.count(),
-    }
+    return (
+        f"{Institution.objects.count()} institutions, {Expert.objects.count()} experts, "
+        f"{TaskForce.objects.count()} task forces; demo logins (password '{DEMO_PASSWORD}'): "
+        "alice (secretariat), bob (expert), carol (representative), dave (visitor)"
+    )
 
 
 def _slug(name: str) -> str:
