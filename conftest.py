@@ -4,6 +4,8 @@ alice (secretariat), bob (expert of a member institution), carol (representative
 institution), dave (outsider), and anonymous.
 """
 
+from dataclasses import dataclass
+
 import pytest
 from django.db import connections
 from django.test import Client
@@ -37,8 +39,23 @@ def _fast_settings(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
+@dataclass(frozen=True)
+class World:
+    """The persona world: the four signed-in personas and one object of each kind."""
+
+    users: dict[str, User]
+    astana: Institution
+    seoul: Institution
+    bob_profile: Expert
+    hidden_expert: Expert
+    task_force: TaskForce
+    application: MembershipApplication
+    security: FocusArea
+    water: FocusArea
+
+
 @pytest.fixture
-def world(db):
+def world(db) -> World:
     """A small network with one object of each kind, and the four personas."""
     # Browser tests use transactional tests, which flush what the data migrations loaded.
     if not FocusArea.objects.exists():
@@ -108,23 +125,23 @@ def world(db):
     application = MembershipApplication.objects.create(
         institution=applicant, submitted_by=dave, motivation="We study water."
     )
-    return {
-        "users": {"alice": alice, "bob": bob, "carol": carol, "dave": dave},
-        "astana": astana,
-        "seoul": seoul,
-        "bob_profile": bob_profile,
-        "hidden_expert": hidden,
-        "task_force": task_force,
-        "application": application,
-        "security": security,
-        "water": water,
-    }
+    return World(
+        users={"alice": alice, "bob": bob, "carol": carol, "dave": dave},
+        astana=astana,
+        seoul=seoul,
+        bob_profile=bob_profile,
+        hidden_expert=hidden,
+        task_force=task_force,
+        application=application,
+        security=security,
+        water=water,
+    )
 
 
 def client_for(world, persona: str, **kwargs) -> Client:
     client = Client(**kwargs)
     if persona != "anonymous":
-        client.force_login(world["users"][persona])
+        client.force_login(world.users[persona])
     return client
 
 

@@ -74,5 +74,5 @@ ROWS = [
 
 
 def world_values(world) -> dict[str, object]:
-    issue_api_token(user=world["users"]["bob"], name="authz")
+    issue_api_token(user=world.users["bob"], name="authz")
     return {"bob_token_id": ApiToken.objects.get(name="authz").pk}

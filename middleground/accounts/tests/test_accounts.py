@@ -16,10 +16,10 @@ from middleground.core.errors import ServiceError
 
 def invite(world, **overrides):
     kwargs = {
-        "actor": world["users"]["alice"],
+        "actor": world.users["alice"],
         "email": "new.expert@example.org",
         "role": Role.EXPERT,
-        "institution": world["astana"],
+        "institution": world.astana,
         "accept_url_base": "http://testserver/accounts/invitations/accept",
     }
     kwargs.update(overrides)
@@ -44,7 +44,7 @@ def test_an_invitation_link_creates_the_account_with_the_role_once(
     )
     assert response.status_code == 302
     user = User.objects.get(username="newexpert")
-    assert user.role == Role.EXPERT and user.institution == world["astana"]
+    assert user.role == Role.EXPERT and user.institution == world.astana
     assert user.email == "new.expert@example.org"
     again = Client().get(link.replace("http://testserver", ""))
     assert again.status_code == 410
@@ -74,7 +74,7 @@ def test_a_weak_password_is_refused_and_the_link_still_works(world):
 
 def test_only_the_secretariat_invites(world):
     with pytest.raises(ServiceError):
-        invite(world, actor=world["users"]["carol"])
+        invite(world, actor=world.users["carol"])
     assert not Invitation.objects.exists()
 
 
@@ -91,7 +91,7 @@ def test_the_invitations_page_sends_a_link(world, as_persona, django_capture_on_
             {
                 "email": "panel@example.org",
                 "role": "expert",
-                "institution": world["astana"].pk,
+                "institution": world.astana.pk,
                 "purpose": "Delphi",
             },
         )
@@ -143,7 +143,7 @@ def test_a_person_downloads_all_their_data(world, as_persona):
 
 
 def test_deleting_an_account_de_identifies_it_and_keeps_contributions(world, as_persona):
-    bob = world["users"]["bob"]
+    bob = world.users["bob"]
     event = AuditEvent.objects.create(actor=bob, action="statement.create")
     response = as_persona("bob").post("/accounts/profile/delete/", {"confirm": "on"})
     assert response.status_code == 302
@@ -166,8 +166,8 @@ def test_the_profile_saves_the_preferred_language(world, as_persona):
             "preferred_language": "ru",
         },
     )
-    world["users"]["bob"].refresh_from_db()
-    assert world["users"]["bob"].preferred_language == "ru"
+    world.users["bob"].refresh_from_db()
+    assert world.users["bob"].preferred_language == "ru"
     assert client.get("/").headers["Content-Language"] == "ru"
 
 
@@ -184,10 +184,10 @@ def test_the_audit_log_records_who_did_what(world, as_persona):
 
 
 def test_a_task_force_chairs_representative_invites_experts_only(world):
-    carol = world["users"]["carol"]
-    world["task_force"].chair = world["seoul"]
-    world["task_force"].save()
-    invitation, _ = invite(world, actor=carol, institution=world["seoul"])
+    carol = world.users["carol"]
+    world.task_force.chair = world.seoul
+    world.task_force.save()
+    invitation, _ = invite(world, actor=carol, institution=world.seoul)
     assert invitation.role == Role.EXPERT
     with pytest.raises(ServiceError) as error:
         invite(world, actor=carol, email="boss@example.org", role=Role.SECRETARIAT)

@@ -23,7 +23,7 @@ PROMISED = [
 
 
 def test_the_secretariat_sees_the_platform_in_the_admin(world, as_persona):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     assert alice.is_staff and not alice.is_superuser
     client = as_persona("alice")
     index = client.get("/admin/")
@@ -31,7 +31,7 @@ def test_the_secretariat_sees_the_platform_in_the_admin(world, as_persona):
     for changelist in PROMISED:
         assert changelist.encode() in index.content, changelist
     assert client.get("/admin/network/institution/").status_code == 200
-    assert client.get(f"/admin/accounts/user/{world['users']['bob'].pk}/change/").status_code == 200
+    assert client.get(f"/admin/accounts/user/{world.users['bob'].pk}/change/").status_code == 200
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "dave", "bob", "carol"])
@@ -48,7 +48,7 @@ def test_an_accepted_secretariat_invitation_joins_the_group(world):
 
 
 def test_a_role_change_moves_a_person_in_and_out_of_the_group(world):
-    bob = world["users"]["bob"]
+    bob = world.users["bob"]
     group = Group.objects.get(name=SECRETARIAT_GROUP)
     bob.role = Role.SECRETARIAT
     bob.save(update_fields=["role"])
@@ -59,7 +59,7 @@ def test_a_role_change_moves_a_person_in_and_out_of_the_group(world):
 
 
 def test_the_secretariat_cannot_make_itself_superuser_in_the_admin(world, as_persona):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     page = as_persona("alice").get(f"/admin/accounts/user/{alice.pk}/change/")
     assert b'name="is_superuser"' not in page.content and b'name="groups"' not in page.content
     root = User.objects.create_superuser("root", "root@example.org", "a-long-Pass-42")
@@ -68,7 +68,7 @@ def test_the_secretariat_cannot_make_itself_superuser_in_the_admin(world, as_per
 
 @pytest.mark.parametrize("superuser", [False, True])
 def test_audit_events_cannot_be_added_changed_or_deleted_in_the_admin(world, as_persona, superuser):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     if superuser:
         User.objects.filter(pk=alice.pk).update(is_superuser=True)
     client = as_persona("alice")

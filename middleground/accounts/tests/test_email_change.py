@@ -31,7 +31,7 @@ def _mailed_path() -> str:
 
 
 def _dave(world) -> User:
-    return User.objects.get(pk=world["users"]["dave"].pk)
+    return User.objects.get(pk=world.users["dave"].pk)
 
 
 def test_an_edited_address_is_not_taken_until_the_link_is_followed(
@@ -108,7 +108,7 @@ def test_the_admin_resets_verification_when_it_edits_an_address(world):
     admin = User.objects.create_superuser("root", "root@example.org", "x-Long-passphrase-1")
     client = Client()
     client.force_login(admin)
-    dave = world["users"]["dave"]
+    dave = world.users["dave"]
     response = client.post(
         f"/admin/accounts/user/{dave.pk}/change/",
         {
@@ -128,7 +128,7 @@ def test_the_admin_resets_verification_when_it_edits_an_address(world):
 
 def test_the_migration_verifies_addresses_that_accepted_their_invitation(world):
     migration = importlib.import_module("middleground.accounts.migrations.0003_user_email_verified")
-    bob, dave = world["users"]["bob"], world["users"]["dave"]
+    bob, dave = world.users["bob"], world.users["dave"]
     User.objects.filter(pk__in=[bob.pk, dave.pk]).update(email_verified=False)
     for person, address in ((bob, "BOB@example.org"), (dave, "someone-else@example.org")):
         Invitation.objects.create(

@@ -20,7 +20,7 @@ def _me(raw: str) -> int:
 
 
 def test_a_token_records_its_use_at_most_once_a_minute(world):
-    raw = issue_api_token(user=world["users"]["bob"], name="script")
+    raw = issue_api_token(user=world.users["bob"], name="script")
     token = ApiToken.objects.get(name="script")
     assert token.last_used_at is None
     assert _me(raw) == 200
@@ -34,7 +34,7 @@ def test_a_token_records_its_use_at_most_once_a_minute(world):
 
 
 def test_a_token_of_a_deactivated_user_is_refused(world):
-    bob = world["users"]["bob"]
+    bob = world.users["bob"]
     raw = issue_api_token(user=bob)
     bob.is_active = False
     bob.save(update_fields=["is_active"])
@@ -59,14 +59,14 @@ def test_a_token_gets_a_name_and_an_expiry(world, settings):
 
 
 def test_an_expired_token_is_refused(world):
-    raw = issue_api_token(user=world["users"]["bob"], name="old")
+    raw = issue_api_token(user=world.users["bob"], name="old")
     ApiToken.objects.filter(name="old").update(expires_at=timezone.now() - timedelta(seconds=1))
     assert _me(raw) == 401
 
 
 def test_changing_the_password_revokes_every_token(world, as_persona):
-    raw = issue_api_token(user=world["users"]["bob"], name="script")
-    carols = issue_api_token(user=world["users"]["carol"], name="carol's")
+    raw = issue_api_token(user=world.users["bob"], name="script")
+    carols = issue_api_token(user=world.users["carol"], name="carol's")
     response = as_persona("bob").post(
         "/accounts/password/",
         {
@@ -77,12 +77,12 @@ def test_changing_the_password_revokes_every_token(world, as_persona):
     )
     assert response.status_code == 302
     assert _me(raw) == 401
-    assert not ApiToken.objects.filter(user=world["users"]["bob"]).exists()
+    assert not ApiToken.objects.filter(user=world.users["bob"]).exists()
     assert _me(carols) == 200  # only the person's own tokens
 
 
 def test_a_password_reset_revokes_every_token(world):
-    raw = issue_api_token(user=world["users"]["bob"], name="script")
+    raw = issue_api_token(user=world.users["bob"], name="script")
     client = Client()
     client.post("/accounts/password-reset/", {"email": "bob@example.org"})
     link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[-1].body).group(1)
@@ -103,7 +103,7 @@ def test_a_password_reset_revokes_every_token(world):
 
 def test_signing_in_with_a_rehashed_password_keeps_the_tokens(world, settings):
     # A password re-hashed on sign-in (a hasher upgrade) is not a new password.
-    raw = issue_api_token(user=world["users"]["bob"], name="script")
+    raw = issue_api_token(user=world.users["bob"], name="script")
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
         "django.contrib.auth.hashers.MD5PasswordHasher",
@@ -115,8 +115,8 @@ def test_signing_in_with_a_rehashed_password_keeps_the_tokens(world, settings):
 
 
 def test_the_tokens_page_lists_and_revokes_ones_own_tokens(world, as_persona):
-    issue_api_token(user=world["users"]["bob"], name="grafana")
-    issue_api_token(user=world["users"]["carol"], name="carol's")
+    issue_api_token(user=world.users["bob"], name="grafana")
+    issue_api_token(user=world.users["carol"], name="carol's")
     client = as_persona("bob")
     page = client.get("/accounts/tokens/")
     assert b"grafana" in page.content and b"carol&#x27;s" not in page.content
@@ -128,8 +128,8 @@ def test_the_tokens_page_lists_and_revokes_ones_own_tokens(world, as_persona):
 
 
 def test_the_api_lists_and_revokes_ones_own_tokens(world):
-    raw = issue_api_token(user=world["users"]["bob"], name="script")
-    issue_api_token(user=world["users"]["carol"], name="carol's")
+    raw = issue_api_token(user=world.users["bob"], name="script")
+    issue_api_token(user=world.users["carol"], name="carol's")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     listed = client.get("/api/v1/auth/tokens").json()
     assert [t["name"] for t in listed] == ["script"]

@@ -57,7 +57,7 @@ def test_the_accept_page_shows_the_username_error(world):
 
 
 def test_a_user_named_like_a_deleted_account_does_not_block_a_deletion(world):
-    bob = world["users"]["bob"]
+    bob = world.users["bob"]
     User.objects.create(username=f"deleted-{bob.pk}")  # from before the prefix was reserved
     delete_account(user=bob)
     bob.refresh_from_db()
@@ -65,7 +65,7 @@ def test_a_user_named_like_a_deleted_account_does_not_block_a_deletion(world):
 
 
 def test_the_personal_data_file_name_stays_header_safe(world, as_persona):
-    User.objects.filter(pk=world["users"]["bob"].pk).update(username='bo"b\u0431')  # legacy
+    User.objects.filter(pk=world.users["bob"].pk).update(username='bo"b\u0431')  # legacy
     response = as_persona("bob").get("/accounts/profile/export.json")
     assert response["Content-Disposition"] == 'attachment; filename="middleground-bob.json"'
 

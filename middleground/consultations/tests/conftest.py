@@ -8,7 +8,7 @@ from middleground.consultations.models import Anonymity, Status, Visibility
 
 @pytest.fixture
 def make_consultation(world):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
 
     def make(**overrides):
         data = {

@@ -40,7 +40,7 @@ def test_it_votes_adds_a_statement_and_sees_the_results(world, browser_page, mak
     page.keyboard.press("Enter")  # a focused button by keyboard
     card.get_by_text("You have voted on every statement").wait_for()
     votes = dict(
-        Vote.objects.filter(participant__user=world["users"]["bob"]).values_list(
+        Vote.objects.filter(participant__user=world.users["bob"]).values_list(
             "statement__text", "value"
         )
     )
@@ -51,7 +51,7 @@ def test_it_votes_adds_a_statement_and_sees_the_results(world, browser_page, mak
     page.get_by_text("your statement is published").wait_for()
     assert Statement.objects.filter(text__startswith="Regional groups should rotate").exists()
 
-    participant = Participant.objects.get(user=world["users"]["bob"])
+    participant = Participant.objects.get(user=world.users["bob"])
     assert participant.votes.count() == 3
     services.run_analysis(consultation_id=consultation.pk)
     page.get_by_role("link", name="Results").first.click()

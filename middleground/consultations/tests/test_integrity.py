@@ -80,7 +80,7 @@ def test_a_vote_during_an_analysis_run_leaves_it_pending_and_queues_the_next(
 
     def vote_meanwhile(*args, **kwargs):
         services.cast_vote(
-            actor=world["users"]["bob"],
+            actor=world.users["bob"],
             consultation=as_read_by_the_vote,
             statement_id=_first_statement(consultation),
             value=1,
@@ -106,7 +106,7 @@ def test_a_moderation_during_an_analysis_run_leaves_it_pending(
 ):
     consultation = make_consultation(moderation="before")
     statement = services.add_statement(
-        actor=world["users"]["bob"], consultation=consultation, text="A statement to moderate."
+        actor=world.users["bob"], consultation=consultation, text="A statement to moderate."
     )
     _pending(consultation)
     from middleground.analysis import opinion
@@ -114,7 +114,7 @@ def test_a_moderation_during_an_analysis_run_leaves_it_pending(
     real_analyze = opinion.analyze
 
     def moderate_meanwhile(*args, **kwargs):
-        services.moderate_statement(actor=world["users"]["alice"], statement=statement, accept=True)
+        services.moderate_statement(actor=world.users["alice"], statement=statement, accept=True)
         return real_analyze(*args, **kwargs)
 
     monkeypatch.setattr(opinion, "analyze", moderate_meanwhile)
@@ -131,7 +131,7 @@ def test_an_analysis_task_run_again_after_its_work_is_done_does_nothing(voted_on
 @pytest.fixture
 def voted_once(world, consultation):
     services.cast_vote(
-        actor=world["users"]["bob"],
+        actor=world.users["bob"],
         consultation=consultation,
         statement_id=_first_statement(consultation),
         value=1,
@@ -301,7 +301,7 @@ def test_a_formula_statement_comes_back_as_typed_after_export_and_import(
 
 
 def test_history_stamped_out_of_commit_order_still_replays_to_the_stored_vote(world, consultation):
-    bob, statement = world["users"]["bob"], _first_statement(consultation)
+    bob, statement = world.users["bob"], _first_statement(consultation)
     for value in (1, -1):
         services.cast_vote(
             actor=bob, consultation=consultation, statement_id=statement, value=value

@@ -106,7 +106,7 @@ def test_closed_consultation_rejects_votes(as_persona, make_consultation):
 
 def test_a_rejected_statement_takes_no_votes(world, as_persona, consultation):
     statement = first_statement(consultation)
-    services.moderate_statement(actor=world["users"]["alice"], statement=statement, accept=False)
+    services.moderate_statement(actor=world.users["alice"], statement=statement, accept=False)
     response = api_post(
         as_persona("bob"), vote_url(consultation), {"statement": statement.pk, "vote": 1}
     )
@@ -267,7 +267,7 @@ def test_participants_take_their_declared_groups_from_the_registry(world, as_per
         vote_url(consultation),
         {"statement": first_statement(consultation).pk, "vote": 1},
     )
-    participant = Participant.objects.get(user=world["users"]["bob"])
+    participant = Participant.objects.get(user=world.users["bob"])
     assert participant.country == "KZ"
     assert participant.regional_group == "APG"
     assert "SCO" in participant.blocs
@@ -309,7 +309,7 @@ def test_statements_appear_at_once_when_moderated_after_publication(as_persona, 
 
 
 def test_a_moderator_who_is_not_secretariat_can_moderate(world, as_persona, consultation):
-    consultation.moderators.add(world["users"]["carol"])
+    consultation.moderators.add(world.users["carol"])
     statement = first_statement(consultation)
     response = api_post(
         as_persona("carol"),
@@ -397,12 +397,12 @@ def test_the_secretariat_creates_a_consultation_through_the_page(world, as_perso
             "moderation": "before",
             "participants_can_add": "on",
             "declared_dimension": "institution_kind",
-            "focus_areas": [world["water"].pk],
+            "focus_areas": [world.water.pk],
             "statements": "Data should stay where it is produced.\nTrust needs audits.",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    created = world["water"].consultations.get()
+    created = world.water.consultations.get()
     assert created.statements.filter(status="accepted").count() == 2
     assert created.declared_dimension == "institution_kind"
 
@@ -435,7 +435,7 @@ def test_managers_edit_a_consultation_through_the_page(world, as_persona, consul
 
 
 def test_a_moderator_edits_but_cannot_appoint_moderators(world, as_persona, consultation):
-    carol = world["users"]["carol"]
+    carol = world.users["carol"]
     consultation.moderators.add(carol)
     url = f"/consultations/{consultation.slug}/edit/"
     client = as_persona("carol")
@@ -444,7 +444,7 @@ def test_a_moderator_edits_but_cannot_appoint_moderators(world, as_persona, cons
     data["moderators"] = [carol.pk]
     data["context"] = "Updated by a moderator."
     assert client.post(url, data).status_code == 302
-    data["moderators"] = [carol.pk, world["users"]["bob"].pk]
+    data["moderators"] = [carol.pk, world.users["bob"].pk]
     response = client.post(url, data)
     assert response.status_code == 200
     assert "Only the secretariat appoints moderators." in response.content.decode()

@@ -195,7 +195,7 @@ def test_exports_never_reveal_who_voted(world, as_persona, make_consultation):
             as_persona("alice").get(f"/api/v1/consultations/{consultation.pk}/results").json(),
         ]
     )
-    user = world["users"]["bob"]
+    user = world.users["bob"]
     for secret in (user.username, user.email, "Bob Bekov", f'"user": {user.pk}'):
         assert secret not in exported
 

@@ -62,7 +62,7 @@ def _invited_consultation(alice, make_consultation):
 
 
 def _dave_claims(world, email, *, verified):
-    dave = world["users"]["dave"]
+    dave = world.users["dave"]
     dave.email, dave.email_verified = email, verified
     dave.save(update_fields=["email", "email_verified"])
 
@@ -122,7 +122,7 @@ def test_an_invitation_binds_only_an_account_whose_address_is_verified(
     )
     assert response.status_code == 201
     bound = dict(Invitee.objects.filter(consultation=invited).values_list("email", "user"))
-    assert bound == {"eve@example.org": None, "bob@example.org": world["users"]["bob"].pk}
+    assert bound == {"eve@example.org": None, "bob@example.org": world.users["bob"].pk}
     assert as_persona("dave").get(f"/consultations/{invited.slug}/").status_code == 404
     # the address's real owner still gets a sign-up link: the squatter blocks nobody
     assert Invitation.objects.filter(email="eve@example.org", used_at=None).exists()
@@ -178,7 +178,7 @@ def test_a_named_consultations_exports_join_no_author_to_their_votes(
     vote(bob, consultation, statements[0], 0)  # a changed vote: history would show it
     # the page names the author, as a named consultation does
     ours = Statement.objects.get(text="Bob wrote this.")
-    participant = Participant.objects.get(consultation=consultation, user=world["users"]["bob"])
+    participant = Participant.objects.get(consultation=consultation, user=world.users["bob"])
     assert ours.author == participant
     services.run_analysis(consultation_id=consultation.pk)
 
@@ -221,9 +221,9 @@ def test_exports_show_non_managers_only_accepted_statements(world, as_persona, m
     api_post(bob, f"/api/v1/consultations/{consultation.pk}/statements", {"text": "Pending text."})
     api_post(bob, f"/api/v1/consultations/{consultation.pk}/statements", {"text": "Rejected text."})
     rejected = Statement.objects.get(text="Rejected text.")
-    services.moderate_statement(actor=world["users"]["alice"], statement=rejected, accept=True)
+    services.moderate_statement(actor=world.users["alice"], statement=rejected, accept=True)
     assert vote(bob, consultation, rejected, 1).status_code == 200
-    services.moderate_statement(actor=world["users"]["alice"], statement=rejected, accept=False)
+    services.moderate_statement(actor=world.users["alice"], statement=rejected, accept=False)
     assert vote(bob, consultation, consultation.statements.first(), 1).status_code == 200
     services.run_analysis(consultation_id=consultation.pk)
     hidden = set(

@@ -34,7 +34,7 @@ def _fresh_rate_limits():
 @pytest.fixture
 def voter(world, consultation):
     """Bob's script: a bearer-token client that has voted once (participant, token use)."""
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {issue_api_token(user=world['users']['bob'])}")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {issue_api_token(user=world.users['bob'])}")
     statements = list(consultation.statements.order_by("number").values_list("pk", flat=True))
 
     def vote(statement: int, value: int) -> dict:
@@ -87,7 +87,7 @@ def _pair(consultation, bob):
 
 
 def test_a_vote_changed_concurrently_is_written_from_a_fresh_read(world, consultation):
-    bob = world["users"]["bob"]
+    bob = world.users["bob"]
     services.cast_vote(
         actor=bob, consultation=consultation, statement_id=_first(consultation), value=1
     )
@@ -101,7 +101,7 @@ def test_a_vote_changed_concurrently_is_written_from_a_fresh_read(world, consult
 
 
 def test_a_vote_inserted_concurrently_is_not_duplicated(world, consultation):
-    bob = world["users"]["bob"]
+    bob = world.users["bob"]
     services.cast_vote(
         actor=bob, consultation=consultation, statement_id=_first(consultation), value=1
     )

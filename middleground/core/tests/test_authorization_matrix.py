@@ -80,22 +80,22 @@ def core_values(world) -> dict[str, object]:
 
     unused = FocusArea.objects.create(slug="unused-area", name="Unused area")
     _, link = create_invitation(
-        actor=world["users"]["alice"],
+        actor=world.users["alice"],
         email="new@example.org",
         role="expert",
-        institution=world["astana"],
+        institution=world.astana,
         accept_url_base="http://testserver/accounts/invitations/accept",
     )
     return {
-        "seoul_slug": world["seoul"].slug,
-        "seoul_id": world["seoul"].pk,
-        "application_id": world["application"].pk,
-        "hidden_expert_slug": world["hidden_expert"].slug,
-        "hidden_expert_id": world["hidden_expert"].pk,
-        "bob_expert_slug": world["bob_profile"].slug,
-        "bob_expert_id": world["bob_profile"].pk,
-        "task_force_slug": world["task_force"].slug,
-        "task_force_id": world["task_force"].pk,
+        "seoul_slug": world.seoul.slug,
+        "seoul_id": world.seoul.pk,
+        "application_id": world.application.pk,
+        "hidden_expert_slug": world.hidden_expert.slug,
+        "hidden_expert_id": world.hidden_expert.pk,
+        "bob_expert_slug": world.bob_profile.slug,
+        "bob_expert_id": world.bob_profile.pk,
+        "task_force_slug": world.task_force.slug,
+        "task_force_id": world.task_force.pk,
         "country_code": "KZ",
         "focus_area_slug": "water-security",
         "unused_focus_area_slug": unused.slug,

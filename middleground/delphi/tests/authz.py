@@ -30,7 +30,7 @@ class _Values(dict):
 
         from .factories import draft_study, running_study
 
-        alice, bob = self.world["users"]["alice"], self.world["users"]["bob"]
+        alice, bob = self.world.users["alice"], self.world.users["bob"]
         group = key.split("_")[0]
         if group == "draft":
             draft = draft_study(alice, title="Draft (authz)")

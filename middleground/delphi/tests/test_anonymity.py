@@ -15,7 +15,7 @@ from .factories import answers_for
 @pytest.fixture
 def answered(world, panel, study):
     """Round 1 answered with a distinctive reason per person, closed, round 2 open, published."""
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     round = study.open_round()
     for i, user in enumerate(panel):
         answers = answers_for(study, likert=1 + i, text=f"open-answer-{user.username}")
@@ -178,7 +178,7 @@ def services_panel_status(study):
 def test_named_study_shows_answers_by_person_to_the_secretariat_only(world, panel, as_persona):
     from .factories import running_study
 
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     study = running_study(alice, panel, title="Named", anonymity="named")
     round = study.open_round()
     services.submit_answers(actor=panel[0], study=study, round=round, answers=answers_for(study))

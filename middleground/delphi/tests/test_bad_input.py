@@ -67,7 +67,7 @@ def test_ranking_with_duplicates_on_the_page_is_an_error(study, as_persona):
 
 def test_answer_after_the_round_closed_is_rejected(world, study, panel, as_persona):
     round = study.open_round()
-    services.close_round(actor=world["users"]["alice"], round=round)
+    services.close_round(actor=world.users["alice"], round=round)
     with pytest.raises(ServiceError) as exc:
         services.submit_answers(
             actor=panel[0], study=study, round=round, answers=answers_for(study)
@@ -97,7 +97,7 @@ def test_answer_after_the_deadline_is_rejected(study, panel):
 
 
 def test_study_launched_without_a_rule_is_an_error(world, as_persona):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     study = draft_study(alice, rules=None)
     with pytest.raises(ServiceError) as exc:
         services.launch_study(actor=alice, study=study)
@@ -110,7 +110,7 @@ def test_study_launched_without_a_rule_is_an_error(world, as_persona):
 
 
 def test_rule_band_outside_an_item_scale_blocks_launch(world):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     study = draft_study(
         alice,
         rules={"min_answers": 3, "percent_agreement": {"low": 7, "high": 9, "min_percent": 70}},
@@ -133,7 +133,7 @@ def test_rule_band_outside_an_item_scale_blocks_launch(world):
 def test_invalid_rules_are_rejected(world, rules, message):
     with pytest.raises(ServiceError) as exc:
         services.create_study(
-            actor=world["users"]["alice"], data={"title": "T", "question": "Q", "rules": rules}
+            actor=world.users["alice"], data={"title": "T", "question": "Q", "rules": rules}
         )
     assert message in exc.value.message and exc.value.field == "rules"
     assert not Study.objects.exists()
@@ -150,7 +150,7 @@ def test_invalid_rules_are_rejected(world, rules, message):
     ],
 )
 def test_invalid_items_are_rejected(world, kind, config, field):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     study = draft_study(alice, items=[])
     with pytest.raises(ServiceError) as exc:
         services.add_item(actor=alice, study=study, kind=kind, text="X", config=config)
@@ -161,7 +161,7 @@ def test_invalid_items_are_rejected(world, kind, config, field):
 def test_only_panel_members_answer(study, world):
     with pytest.raises(ServiceError) as exc:
         services.submit_answers(
-            actor=world["users"]["carol"],
+            actor=world.users["carol"],
             study=study,
             round=study.open_round(),
             answers=answers_for(study),

@@ -22,7 +22,7 @@ def _sign_in(page, username):
 
 
 def test_panellist_answers_two_rounds_with_feedback(transactional_db, world, browser_page):
-    alice, bob = world["users"]["alice"], world["users"]["bob"]
+    alice, bob = world.users["alice"], world.users["bob"]
     study = draft_study(
         alice,
         title="Browser study",

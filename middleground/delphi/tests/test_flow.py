@@ -24,7 +24,7 @@ def _answer_all(study, panel, values):
 
 
 def test_two_round_study_runs_end_to_end(world, panel, study, as_persona):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     assert study.rules_locked_at is not None and study.status == StudyStatus.RUNNING
     r1 = _answer_all(study, panel, [2, 4, 5, 5])
     services.close_round(actor=alice, round=r1)
@@ -77,7 +77,7 @@ def test_two_round_study_runs_end_to_end(world, panel, study, as_persona):
 
 
 def test_items_with_consensus_leave_the_next_round(world, panel, study):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     r1 = _answer_all(study, panel, [4, 4, 5, 5])
     services.close_round(actor=alice, round=r1)
     likert = study.items.get(kind=ItemKind.LIKERT)
@@ -93,7 +93,7 @@ def test_items_with_consensus_leave_the_next_round(world, panel, study):
 
 
 def test_stability_stopping_rule_closes_the_study(world, panel):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     study = draft_study(
         alice,
         title="Stable",
@@ -121,7 +121,7 @@ def test_stability_stopping_rule_closes_the_study(world, panel):
 
 
 def test_free_text_round_one_becomes_items_of_round_two(world, panel, study, as_persona):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     r1 = _answer_all(study, panel, [3, 3, 3, 3])
     services.close_round(actor=alice, round=r1)
     page = as_persona("alice").get(f"/delphi/{study.slug}/items/new/").content.decode()
@@ -136,7 +136,7 @@ def test_free_text_round_one_becomes_items_of_round_two(world, panel, study, as_
 
 
 def test_realtime_answer_outside_iqr_needs_a_reason(world, panel):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     study = draft_study(
         alice,
         title="Live",
@@ -183,13 +183,13 @@ def test_api_flow_submits_answers_and_reads_results(world, panel, study, as_pers
     assert {m["item"] for m in mine} == {i.pk for i in study.items.all()}
     results = bob.get(f"/api/v1/delphi/studies/{study.pk}/results").json()
     assert results["rounds"][0]["items"][0]["hidden"] is True  # open round: hidden
-    services.close_round(actor=world["users"]["alice"], round=round)
+    services.close_round(actor=world.users["alice"], round=round)
     results = bob.get(f"/api/v1/delphi/studies/{study.pk}/results").json()
     assert results["rounds"][0]["items"][0]["n"] == 1
 
 
 def test_published_results_are_readable_without_signing_in(world, panel, study, as_persona):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     services.close_round(actor=alice, round=study.open_round())
     anonymous = as_persona("anonymous")
     assert anonymous.get(f"/api/v1/delphi/studies/{study.pk}/results").status_code == 404
@@ -234,7 +234,7 @@ def test_answers_csv_neutralises_formula_cells(world, panel, study, as_persona):
     answers = answers_for(study, text="@SUM(A1:A9)")
     answers[0]["rationale"] = '=HYPERLINK("x")'
     services.submit_answers(actor=panel[0], study=study, round=round, answers=answers)
-    services.close_round(actor=world["users"]["alice"], round=round)
+    services.close_round(actor=world.users["alice"], round=round)
     body = as_persona("alice").get(f"/delphi/{study.slug}/answers.csv").content.decode()
     rows = list(csv.DictReader(io.StringIO(body)))
     cells = {(int(r["item_id"]), r["kind"]): r for r in rows}

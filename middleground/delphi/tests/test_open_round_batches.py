@@ -20,7 +20,7 @@ LIVE = re.compile(r'<p class="live">(.*?)</p>', re.S)
 
 @pytest.fixture(params=["realtime", "rounds"])
 def open_study(request, world, panel):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     study = draft_study(
         alice,
         title=f"Open round {request.param}",
@@ -45,8 +45,7 @@ def _observe(study, world, as_persona, watcher):
     live = LIVE.findall(watcher.get(f"/delphi/{study.slug}/answer/").content.decode())
     return {
         "done": {
-            row["email"]: row["done"]
-            for row in selectors.panel_status(world["users"]["alice"], study)
+            row["email"]: row["done"] for row in selectors.panel_status(world.users["alice"], study)
         },
         "results": alice.get(f"{api}/results").json()["rounds"],
         "results_to_panellist": watcher.get(f"{api}/results").json()["rounds"],
@@ -98,14 +97,14 @@ def test_open_round_moves_only_in_batches_and_is_never_exported_per_pseudonym(
         assert row["hidden"] is True and "summary" not in row
         assert third["live"] == []
     # Closing the round shows everything: all four answers under their pseudonyms.
-    services.close_round(actor=world["users"]["alice"], round=round)
+    services.close_round(actor=world.users["alice"], round=round)
     closed = as_persona("alice").get(f"/api/v1/delphi/studies/{study.pk}/answers").json()
     assert sorted(a["value"] for a in closed["answers"]) == [2, 3, 4, 5]
-    assert all(selectors.panel_status(world["users"]["alice"], study)[i]["done"] for i in range(4))
+    assert all(selectors.panel_status(world.users["alice"], study)[i]["done"] for i in range(4))
 
 
 def test_changed_answer_of_a_published_person_waits_for_the_next_batch(world, panel, as_persona):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     study = draft_study(
         alice,
         title="Live changes",

@@ -38,7 +38,7 @@ def _assert_kept_out(client, study, user):
 def test_unverified_address_typed_before_the_invite_does_not_seat_its_holder(
     world, study, as_persona
 ):
-    dave = world["users"]["dave"]
+    dave = world.users["dave"]
     _claim_address(dave, INVITEE)
     response = as_persona("alice").post(
         f"/api/v1/delphi/studies/{study.pk}/panel",
@@ -56,12 +56,12 @@ def test_unverified_address_typed_before_the_invite_does_not_seat_its_holder(
 
 def test_unverified_address_typed_after_the_invite_does_not_claim_it(world, study, as_persona):
     services.invite_panel(
-        actor=world["users"]["alice"],
+        actor=world.users["alice"],
         study=study,
         emails=[INVITEE],
         accept_url_base="http://testserver/accounts/invitations/accept",
     )
-    dave = world["users"]["dave"]
+    dave = world.users["dave"]
     _claim_address(dave, INVITEE)
     _assert_kept_out(as_persona("dave"), study, dave)
     assert PanelInvite.objects.get(study=study, email=INVITEE).user is None
@@ -69,12 +69,12 @@ def test_unverified_address_typed_after_the_invite_does_not_claim_it(world, stud
 
 def test_account_that_verifies_an_invited_address_is_seated(world, study, as_persona):
     services.invite_panel(
-        actor=world["users"]["alice"],
+        actor=world.users["alice"],
         study=study,
         emails=[INVITEE],
         accept_url_base="http://testserver/accounts/invitations/accept",
     )
-    dave = world["users"]["dave"]
+    dave = world.users["dave"]
     _claim_address(dave, INVITEE)
     User.objects.filter(pk=dave.pk).update(email_verified=True)  # the address proved his
     client = as_persona("dave")
@@ -85,9 +85,9 @@ def test_account_that_verifies_an_invited_address_is_seated(world, study, as_per
 
 
 def test_verified_holder_is_seated_at_once_and_unverified_one_waits(world, study):
-    alice = world["users"]["alice"]
-    verified = make_panellist("verified", world["astana"])
-    unverified = make_panellist("unverified", world["astana"], verified=False)
+    alice = world.users["alice"]
+    verified = make_panellist("verified", world.astana)
+    unverified = make_panellist("unverified", world.astana, verified=False)
     invites = services.invite_panel(
         actor=alice,
         study=study,

@@ -20,7 +20,7 @@ from .factories import RULES, answers_for, make_panellist
 
 
 def test_rules_cannot_be_edited_after_launch(world, study, as_persona):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     with pytest.raises(ServiceError) as exc:
         services.update_study(
             actor=alice, study=study, data={"rules": {"min_answers": 1, "max_iqr": 3}}
@@ -39,7 +39,7 @@ def test_rules_cannot_be_edited_after_launch(world, study, as_persona):
 
 
 def test_changing_rules_makes_a_new_version_with_a_visible_note(world, panel, study, as_persona):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     new = services.new_version(
         actor=alice,
         study=study,
@@ -67,7 +67,7 @@ def test_changing_rules_makes_a_new_version_with_a_visible_note(world, panel, st
 def test_invitation_link_seats_the_new_account_on_first_visit(
     world, study, django_capture_on_commit_callbacks
 ):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.invite_panel(
@@ -75,7 +75,7 @@ def test_invitation_link_seats_the_new_account_on_first_visit(
             study=study,
             emails=["newcomer@example.org"],
             accept_url_base="http://testserver/accounts/invitations/accept",
-            institution=world["astana"],
+            institution=world.astana,
         )
     assert len(mail.outbox) == 1
     link = mail.outbox[0].body.split("http://testserver")[1].split()[0]
@@ -93,13 +93,13 @@ def test_invitation_link_seats_the_new_account_on_first_visit(
 
 
 def test_task_force_chair_representative_can_invite_members_with_accounts(world, study):
-    alice = world["users"]["alice"]
-    study.task_force = world["task_force"]  # chaired by the Astana institute
+    alice = world.users["alice"]
+    study.task_force = world.task_force  # chaired by the Astana institute
     study.save()
     chair_rep = User.objects.create_user(
-        "chairrep", "chair@example.org", "pw", role=Role.REPRESENTATIVE, institution=world["astana"]
+        "chairrep", "chair@example.org", "pw", role=Role.REPRESENTATIVE, institution=world.astana
     )
-    member = make_panellist("member9", world["astana"])
+    member = make_panellist("member9", world.astana)
     services.invite_panel(actor=chair_rep, study=study, emails=[member.email], accept_url_base="x")
     assert PanelSeat.objects.filter(study=study, user=member).exists()
     with pytest.raises(ServiceError) as exc:
@@ -109,7 +109,7 @@ def test_task_force_chair_representative_can_invite_members_with_accounts(world,
     assert "Only the secretariat can send sign-up links" in exc.value.message
     with pytest.raises(ServiceError):
         services.invite_panel(
-            actor=world["users"]["carol"], study=study, emails=[member.email], accept_url_base="x"
+            actor=world.users["carol"], study=study, emails=[member.email], accept_url_base="x"
         )
     assert not Invitation.objects.filter(email="nobody@example.org").exists()
     assert alice.is_secretariat
@@ -118,9 +118,7 @@ def test_task_force_chair_representative_can_invite_members_with_accounts(world,
 def test_expertise_self_rating_per_topic(world, panel):
     from .factories import running_study
 
-    study = running_study(
-        world["users"]["alice"], panel, title="Topics", topics=["Hydrology", "Law"]
-    )
+    study = running_study(world.users["alice"], panel, title="Topics", topics=["Hydrology", "Law"])
     panellist = services.set_expertise(
         actor=panel[0], study=study, ratings={"Hydrology": 4, "Law": ""}
     )
@@ -159,7 +157,7 @@ def test_each_item_type_is_summarised(world, panel, study):
                 study, likert=4 + (i % 2), year=2040 + i, ranking=ranking, pair=(5, 1 + i)
             ),
         )
-    services.close_round(actor=world["users"]["alice"], round=round)
+    services.close_round(actor=world.users["alice"], round=round)
     by_kind = {i.kind: stats.item_round(i, round, groups=True) for i in study.items.all()}
     likert = by_kind[ItemKind.LIKERT]
     assert likert["summary"]["median"] == 4.5 and likert["summary"]["percent_in_band"] == 100.0

@@ -11,7 +11,7 @@ from .factories import draft_study
 
 
 def test_editing_a_draft_from_a_stale_page_keeps_a_concurrent_rules_change(world):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     stale = draft_study(alice)
     services.update_study(
         actor=alice,
@@ -25,7 +25,7 @@ def test_editing_a_draft_from_a_stale_page_keeps_a_concurrent_rules_change(world
 
 
 def test_launching_from_a_stale_page_keeps_a_concurrent_title_change(world):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     stale = draft_study(alice)
     services.update_study(
         actor=alice, study=Study.objects.get(pk=stale.pk), data={"title": "Renamed"}
@@ -36,7 +36,7 @@ def test_launching_from_a_stale_page_keeps_a_concurrent_title_change(world):
 
 
 def test_publishing_from_a_stale_page_keeps_a_concurrent_close(world, study):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     Study.objects.filter(pk=study.pk).update(max_rounds=1)
     stale = Study.objects.get(pk=study.pk)
     services.close_round(actor=alice, round=Round.objects.get(study=study, number=1))
@@ -47,7 +47,7 @@ def test_publishing_from_a_stale_page_keeps_a_concurrent_close(world, study):
 
 
 def test_closing_the_last_round_keeps_a_concurrent_publication(world, study):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     Study.objects.filter(pk=study.pk).update(max_rounds=1)
     round = Round.objects.select_related("study").get(study=study, number=1)
     services.publish_results(actor=alice, study=Study.objects.get(pk=study.pk))
@@ -58,7 +58,7 @@ def test_closing_the_last_round_keeps_a_concurrent_publication(world, study):
 
 
 def test_a_new_version_from_a_stale_page_keeps_a_concurrent_publication(world, study):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     stale = Study.objects.get(pk=study.pk)
     services.publish_results(actor=alice, study=Study.objects.get(pk=study.pk))
     services.new_version(

@@ -75,7 +75,7 @@ def test_api_refuses_study_texts_over_the_limit(world, as_persona, payload, fiel
     )
     assert response.status_code == 400 and response.json()["field"] == field
     assert not Study.objects.exists()
-    study = draft_study(world["users"]["alice"], items=[])
+    study = draft_study(world.users["alice"], items=[])
     response = as_persona("alice").patch(
         f"/api/v1/delphi/studies/{study.pk}", payload, content_type="application/json"
     )
@@ -95,7 +95,7 @@ def test_api_refuses_study_texts_over_the_limit(world, as_persona, payload, fiel
     ],
 )
 def test_api_refuses_item_texts_over_the_limit(world, as_persona, kind, text, config, field):
-    study = draft_study(world["users"]["alice"], items=[])
+    study = draft_study(world.users["alice"], items=[])
     response = as_persona("alice").post(
         f"/api/v1/delphi/studies/{study.pk}/items",
         {"kind": kind, "text": text, "config": config},

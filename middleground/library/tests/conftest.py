@@ -37,7 +37,7 @@ def registry(world):
             country_id="KZ" if slug != "alain-berset" else "CH",
         )
     aif = NamedEvent.objects.create(name="Astana International Forum", aliases=["AIF"])
-    return {"kaziss": kaziss, "people": people, "aif": aif, **world}
+    return {"kaziss": kaziss, "people": people, "aif": aif, **vars(world)}
 
 
 @pytest.fixture
@@ -47,8 +47,6 @@ def ingest(world):
     def run(name, data, persona="alice", **options):
         if isinstance(data, str):
             data = data.encode("utf-8")
-        return services.ingest_file(
-            actor=world["users"][persona], data=data, filename=name, **options
-        )
+        return services.ingest_file(actor=world.users[persona], data=data, filename=name, **options)
 
     return run

@@ -18,7 +18,7 @@ def shelf(registry, ingest, world):
     other_tf = TaskForce.objects.create(
         name="Security task force (test)",
         slug="security-tf",
-        focus_area=world["security"],
+        focus_area=world.security,
         chair=registry["kaziss"],
         mandate="Closed work.",
     )
@@ -26,7 +26,7 @@ def shelf(registry, ingest, world):
     for label, access, tf in [
         ("public", Access.PUBLIC, None),
         ("network", Access.NETWORK, None),
-        ("water", Access.TASK_FORCE, world["task_force"]),
+        ("water", Access.TASK_FORCE, world.task_force),
         ("security", Access.TASK_FORCE, other_tf),
     ]:
         text = (
@@ -114,7 +114,7 @@ def test_members_can_only_restrict_to_their_own_task_forces(registry, as_persona
     other = TaskForce.objects.create(
         name="Other TF",
         slug="other-tf",
-        focus_area=world["security"],
+        focus_area=world.security,
         chair=registry["kaziss"],
         mandate="x",
     )

@@ -149,7 +149,7 @@ def test_a_200_mb_file_is_refused_before_it_is_read(world, tmp_path):
     with big.open("wb") as fh:
         fh.truncate(200 * 1024 * 1024)  # sparse: no 200 MB written
     with big.open("rb") as fh, pytest.raises(services.ServiceError) as err:
-        services.ingest_file(actor=world["users"]["alice"], data=fh, filename="huge.pdf")
+        services.ingest_file(actor=world.users["alice"], data=fh, filename="huge.pdf")
     assert "huge.pdf" in err.value.message and "200.0 MB" in err.value.message
 
 
@@ -262,7 +262,7 @@ def test_too_long_saved_searches_are_refused_naming_the_field(
     )
     assert response.status_code == 400, response.content
     assert response.json()["field"] == field and "too long" in response.json()["detail"]
-    assert not world["users"]["bob"].library_searches.exists()
+    assert not world.users["bob"].library_searches.exists()
 
 
 def test_a_too_long_source_is_refused_not_cut(registry, as_persona):

@@ -46,10 +46,10 @@ class Killed(BaseException):
     """A worker's SIGKILL, as far as the code running in it can tell."""
 
 
-def _queued_upload(world, *names):
+def _queued_upload(registry, *names):
     """Files uploaded in the background whose tasks have not run (no on_commit in tests)."""
     batch = services.ingest_batch(
-        actor=world["users"]["alice"],
+        actor=registry["users"]["alice"],
         files=[(name, f"{name}: notes on water in the Aral basin.".encode()) for name in names],
         background=True,
     )

@@ -92,7 +92,7 @@ def test_secretariat_edits_the_lexicon_on_its_page(world, as_persona):
 
 
 def test_saved_search_sends_one_digest_of_new_matches(registry, ingest, as_persona, world):
-    bob = world["users"]["bob"]
+    bob = world.users["bob"]
     client = as_persona("bob")
     response = client.post(
         "/library/saved/new/", {"name": "Aral", "q": "Aral", "frequency": "daily"}
@@ -118,7 +118,7 @@ def test_saved_search_sends_one_digest_of_new_matches(registry, ingest, as_perso
 
 
 def test_digests_respect_access(registry, ingest, world):
-    dave = world["users"]["dave"]
+    dave = world.users["dave"]
     services.save_search(actor=dave, name="Aral", params={"q": "Aral"}, frequency="weekly")
     ingest("n.txt", "Network note\n\nAral water data.", access="network")
     mail.outbox.clear()

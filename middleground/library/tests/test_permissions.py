@@ -20,14 +20,14 @@ def test_can_read_and_visible_documents_agree_for_every_persona(world):
     closed = TaskForce.objects.create(
         name="Closed task force (test)",
         slug="closed-tf",
-        focus_area=world["security"],
-        chair=world["application"].institution,
+        focus_area=world.security,
+        chair=world.application.institution,
     )
     levels = cycle(
         [
             (Access.PUBLIC, None),
             (Access.NETWORK, None),
-            (Access.TASK_FORCE, world["task_force"]),
+            (Access.TASK_FORCE, world.task_force),
             (Access.TASK_FORCE, closed),
         ]
     )
@@ -36,7 +36,7 @@ def test_can_read_and_visible_documents_agree_for_every_persona(world):
     for document, (access, task_force) in zip(documents, levels, strict=False):
         document.access, document.task_force = access, task_force
     Document.objects.bulk_update(documents, ["access", "task_force"])
-    personas = {"anonymous": Visitor(), **world["users"]}
+    personas = {"anonymous": Visitor(), **world.users}
     readable = {}
     for name, user in personas.items():
         in_sql = set(permissions.visible_documents(user).values_list("pk", flat=True))

@@ -73,7 +73,7 @@ def titles(user, **params):
 
 
 def test_russian_stemming_finds_other_case_forms(corpus, world):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     ru = set(titles(alice, q="Казахстана"))
     assert any("средних держав" in t for t in ru)
     assert titles(alice, q="Казахстан") == ru
@@ -81,13 +81,13 @@ def test_russian_stemming_finds_other_case_forms(corpus, world):
 
 
 def test_english_stemming_and_possessives(corpus, world):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     assert titles(alice, q="Kazakhstan's") == titles(alice, q="Kazakhstan")
     assert titles(alice, q="alliances") == titles(alice, q="alliance")
 
 
 def test_filters_restrict_results_and_facets_count_them(corpus, world, registry):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     everything = selectors.search(alice, SearchParams(q="Kazakhstan"), limit=100)
     assert everything.count >= 4
     facets = {k: {v.key: v.count for v in vals} for k, vals in everything.facets.items()}
@@ -138,7 +138,7 @@ def _facets_from_tag_table(docs):
 
 @pytest.mark.parametrize("params", [{"q": "Kazakhstan"}, {"q": "forum"}, {"language": "en"}, {}])
 def test_facet_counts_agree_with_the_tag_table(corpus, world, params):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     page = selectors.search(alice, SearchParams(**params), limit=100)
     assert page.count == len(page.hits) > 0
     shown = {k: {v.key: v.count for v in vals} for k, vals in page.facets.items() if vals}
@@ -169,7 +169,7 @@ def test_tag_keys_hold_the_facet_tags_and_the_migration_refills_them(corpus):
 
 
 def test_date_range_and_date_sort(corpus, world):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     dated = Document.objects.filter(duplicate_of__isnull=True, published__isnull=False)
     assert dated.exists()
     day = dated.order_by("published").first().published
@@ -186,7 +186,7 @@ def test_date_range_and_date_sort(corpus, world):
 def test_snippets_cut_the_original_text_and_mark_only_matches(corpus, world):
     from middleground.library.templatetags.library import snippet_html
 
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     page = selectors.search(alice, SearchParams(q="Казахстана"), limit=5)
     html = str(snippet_html(page.hits[0].snippet))
     assert "<mark>" in html
@@ -202,14 +202,14 @@ def test_snippets_escape_html_in_documents(registry, ingest, world):
     )
     from middleground.library.templatetags.library import snippet_html
 
-    page = selectors.search(world["users"]["alice"], SearchParams(q="zebrafish"))
+    page = selectors.search(world.users["alice"], SearchParams(q="zebrafish"))
     html = str(snippet_html(page.hits[0].snippet))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<mark>zebrafish</mark>" in html.lower()
 
 
 def test_related_documents_share_tags(corpus, world):
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     doc = Document.objects.get(filename="000_908bbb8a0c486c43.txt")
     related = selectors.related_documents(alice, doc)
     assert related and doc not in related
@@ -220,7 +220,7 @@ def test_a_query_with_very_many_matches_is_capped_and_says_so(registry, ingest, 
     monkeypatch.setattr(selectors, "RESULT_WINDOW", 3)
     for i in range(5):
         ingest(f"n{i}.txt", f"Note {i}\n\nQuokka census number {i} in Kazakhstan.")
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     page = selectors.search(alice, SearchParams(q="quokka"))
     assert page.capped and page.count == 3
     assert sum(v.count for v in page.facets["language"]) == 3
@@ -232,7 +232,7 @@ def test_a_query_with_very_many_matches_is_capped_and_says_so(registry, ingest, 
 def test_snippets_of_long_documents_come_from_around_the_hit(registry, ingest, world):
     filler = "Plain words about nothing in particular. " * 400
     ingest("long.txt", f"Long report\n\n{filler}The policies of Kazakhstan on glaciers. {filler}")
-    page = selectors.search(world["users"]["alice"], SearchParams(q="policy glacier"))
+    page = selectors.search(world.users["alice"], SearchParams(q="policy glacier"))
     cut = page.hits[0].snippet
     assert cut.starts_mid_text and cut.ends_mid_text
     assert [p.text for p in cut.pieces if p.match] == ["policies", "glaciers"]
@@ -244,7 +244,7 @@ def test_the_window_holds_the_newest_matches_whichever_way_the_engine_finds_them
 ):
     from middleground.library.search import get_backend
 
-    alice, dave = world["users"]["alice"], world["users"]["dave"]
+    alice, dave = world.users["alice"], world.users["dave"]
     for user, q, params in (
         (alice, "Kazakhstan", {}),
         (alice, "forum", {"language": "en"}),
@@ -295,7 +295,7 @@ def test_the_window_is_the_same_when_found_through_the_id_buckets(
     from middleground.library.search import ID_BUCKET, PostgresBackend, bucket_tsquery, get_backend
 
     monkeypatch.setattr(PostgresBackend, "max_buckets", max_buckets)
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     texts = ["Water security in Central Asia.", "A forum on water and trust.", "Trade news."]
     for at in (3 * ID_BUCKET + 5, 7 * ID_BUCKET + 11, 11 * ID_BUCKET + 3):
         _restart_document_ids(at)
@@ -334,7 +334,7 @@ def test_the_window_is_the_same_when_found_through_the_id_buckets(
 def test_a_text_query_with_a_date_range_keeps_exactly_the_dated_matches(corpus, world):
     """PostgreSQL intersects the dates inside its GIN index (migration 0006): the page must
     hold what the SQL date filter keeps, at both ends of the range."""
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     matches = selectors.matching_documents(alice, SearchParams(q="Kazakhstan"))
     days = sorted({d for d in matches.values_list("published", flat=True) if d})
     assert len(days) >= 3
@@ -352,7 +352,7 @@ def test_a_text_query_with_a_date_range_keeps_exactly_the_dated_matches(corpus, 
 def test_relevance_puts_the_text_that_uses_the_words_most_first(world, ingest):
     """Both engines sum the words' frequencies over the text's length (PostgreSQL ranks
     with an OR query, see text.stem.to_rank_tsquery)."""
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     filler = "The council met on Monday and the ministers agreed on a short statement. "
     dense, sparse = ingest(
         "dense.txt",
@@ -366,7 +366,7 @@ def test_relevance_puts_the_text_that_uses_the_words_most_first(world, ingest):
 def test_a_stem_of_one_language_does_not_match_other_languages_words(world, ingest):
     """Turkish stems "forum" to "for": an English text full of "for" is no match for
     "forum", while a Turkish text about a forum still is."""
-    alice = world["users"]["alice"]
+    alice = world.users["alice"]
     (english,) = ingest(
         "wells.txt",
         "Water for farmers. The plan asks for new wells for every village, for pumps that "

@@ -60,7 +60,7 @@ def test_a_script_creates_an_institution_with_a_bearer_token(world):
     assert response.status_code == 201, response.content
     assert response.json()["country"] == "KZ"
     assert AuditEvent.objects.filter(
-        action="institution.create", actor=world["users"]["alice"]
+        action="institution.create", actor=world.users["alice"]
     ).exists()
 
 
@@ -108,7 +108,7 @@ def test_malformed_json_gets_a_clear_error(as_persona):
 
 
 def test_a_representative_cannot_edit_another_institution(world, as_persona):
-    astana = world["astana"]
+    astana = world.astana
     response = post_json(
         as_persona("carol"),
         f"/api/v1/network/institutions/{astana.pk}",
@@ -121,7 +121,7 @@ def test_a_representative_cannot_edit_another_institution(world, as_persona):
 
 
 def test_a_representative_edits_her_institution_but_cannot_verify_it(world, as_persona):
-    seoul = world["seoul"]
+    seoul = world.seoul
     client = as_persona("carol")
     response = post_json(
         client,
@@ -141,7 +141,7 @@ def test_a_representative_edits_her_institution_but_cannot_verify_it(world, as_p
 
 def test_session_writes_need_the_csrf_token(world):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world["users"]["alice"])
+    client.force_login(world.users["alice"])
     response = post_json(client, "/api/v1/network/focus-areas", {"name": "Energy", "sdgs": [7]})
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]

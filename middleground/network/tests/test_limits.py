@@ -16,7 +16,7 @@ def send(client, method, path, payload):
 
 
 def test_a_megabyte_description_is_refused_beside_the_field_on_the_page(world, as_persona):
-    astana = world["astana"]
+    astana = world.astana
     response = as_persona("alice").post(
         f"/network/institutions/{astana.slug}/edit/",
         {"name": astana.name, "kind": astana.kind, "country": "KZ", "description": MEGABYTE},
@@ -28,7 +28,7 @@ def test_a_megabyte_description_is_refused_beside_the_field_on_the_page(world, a
 
 
 def test_a_long_bio_is_refused_beside_the_field_on_the_page(world, as_persona):
-    bob = world["bob_profile"]
+    bob = world.bob_profile
     response = as_persona("bob").post(
         f"/network/experts/{bob.slug}/edit/",
         {"name": bob.name, "country": "KZ", "visibility": "public", "bio": "b" * 2001},
@@ -65,17 +65,17 @@ def test_the_api_refuses_too_long_text_naming_the_field(
     world, as_persona, method, path, payload, field
 ):
     ids = {
-        "astana": world["astana"].pk,
-        "bob": world["bob_profile"].pk,
-        "task_force": world["task_force"].pk,
-        "application": world["application"].pk,
+        "astana": world.astana.pk,
+        "bob": world.bob_profile.pk,
+        "task_force": world.task_force.pk,
+        "application": world.application.pk,
     }
     response = send(as_persona("alice"), method, "/api/v1/network" + path.format(**ids), payload)
     assert response.status_code == 400, response.content[:300]
     body = response.json()
     assert body["field"] == field and "too long" in body["detail"]
-    world["application"].refresh_from_db()
-    assert world["application"].status == ApplicationStatus.PENDING
+    world.application.refresh_from_db()
+    assert world.application.status == ApplicationStatus.PENDING
     assert not Institution.objects.filter(name="Big").exists()
 
 
@@ -101,11 +101,11 @@ def test_a_person_may_have_only_a_few_applications_waiting(world, as_persona, se
     assert "waiting for a decision" in str(response.context["form"].non_field_errors())
     assert not Institution.objects.filter(name="Institute 99").exists()
     waiting = MembershipApplication.objects.filter(status=ApplicationStatus.PENDING)
-    assert waiting.filter(submitted_by=world["users"]["dave"]).count() == 3
+    assert waiting.filter(submitted_by=world.users["dave"]).count() == 3
 
 
 def test_twenty_applications_in_a_row_through_the_api_are_cut_off(world, as_persona, settings):
-    client, alice = as_persona("carol"), world["users"]["alice"]
+    client, alice = as_persona("carol"), world.users["alice"]
     statuses = []
     for n in range(20):
         payload = {"name": f"Institute {n}", "kind": "ngo", "country": "BR", "motivation": "Why."}

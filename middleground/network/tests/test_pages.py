@@ -55,12 +55,12 @@ def test_a_representative_edits_her_institution_through_the_form(world, as_perso
         },
     )
     assert response.status_code == 302
-    world["seoul"].refresh_from_db()
-    assert world["seoul"].description == "Updated"
+    world.seoul.refresh_from_db()
+    assert world.seoul.description == "Updated"
 
 
 def test_an_approved_application_makes_the_applicant_a_member_and_representative(world, as_persona):
-    dave = world["users"]["dave"]
+    dave = world.users["dave"]
     response = as_persona("dave").post(
         "/network/apply/",
         {
@@ -90,14 +90,14 @@ def test_an_approved_application_makes_the_applicant_a_member_and_representative
 
 def test_deciding_twice_is_refused_with_a_message(world, as_persona):
     client = as_persona("alice")
-    pk = world["application"].pk
+    pk = world.application.pk
     client.post(f"/network/applications/{pk}/decide/", {"decision": "reject"})
     response = client.post(
         f"/network/applications/{pk}/decide/", {"decision": "approve"}, follow=True
     )
     assert b"already been decided" in response.content
-    world["application"].refresh_from_db()
-    assert world["application"].status == ApplicationStatus.REJECTED
+    world.application.refresh_from_db()
+    assert world.application.status == ApplicationStatus.REJECTED
 
 
 def test_the_home_page_has_a_chart_with_a_data_table(world, as_persona):
@@ -133,26 +133,26 @@ def test_a_representative_adds_an_expert_to_her_own_institution_only(world, as_p
         "/network/experts/new/",
         {
             "name": "Min-jun Kim",
-            "institution": world["seoul"].pk,
+            "institution": world.seoul.pk,
             "country": "KR",
             "visibility": "public",
             "languages": "ko, en",
         },
     )
     assert response.status_code == 302
-    expert = world["seoul"].experts.get(name="Min-jun Kim")
+    expert = world.seoul.experts.get(name="Min-jun Kim")
     assert expert.languages == ["ko", "en"]
     response = client.post(
         "/network/experts/new/",
         {
             "name": "Intruder",
-            "institution": world["astana"].pk,
+            "institution": world.astana.pk,
             "country": "KZ",
             "visibility": "public",
         },
     )
     assert response.status_code == 200 and response.context["form"].errors["institution"]
-    assert not world["astana"].experts.filter(name="Intruder").exists()
+    assert not world.astana.experts.filter(name="Intruder").exists()
 
 
 @pytest.mark.parametrize("page", ["100000000000000000000", "1e20", "9" * 5000])

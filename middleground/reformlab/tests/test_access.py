@@ -22,7 +22,7 @@ def bobs(lab):
         state = compute.builder_state(base)
         state.name = f"Bob {visibility}"
         made[visibility] = services.save_builder_scenario(
-            actor=lab["users"]["bob"], base=base, state=state, visibility=visibility
+            actor=lab.users["bob"], base=base, state=state, visibility=visibility
         )
     return made
 

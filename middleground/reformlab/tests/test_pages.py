@@ -114,7 +114,7 @@ def test_builder_works_without_javascript_and_saves(as_persona, lab):
     )
     scenario = Scenario.objects.get(builtin=False)
     assert response.status_code == 302 and response["Location"] == scenario.get_absolute_url()
-    assert scenario.owner == lab["users"]["bob"] and scenario.seats.count() == 17
+    assert scenario.owner == lab.users["bob"] and scenario.seats.count() == 17
     assert as_persona("bob").get(scenario.get_absolute_url()).status_code == 200
     assert as_persona("dave").get(scenario.get_absolute_url()).status_code == 404
 

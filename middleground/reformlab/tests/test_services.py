@@ -139,13 +139,13 @@ def test_builder_refuses_a_threshold_above_the_seats_and_stores_nothing(lab):
     state = _state(base)
     state.threshold = 16
     with pytest.raises(ServiceError) as error:
-        services.save_builder_scenario(actor=lab["users"]["bob"], base=base, state=state)
+        services.save_builder_scenario(actor=lab.users["bob"], base=base, state=state)
     assert error.value.field == "threshold"
     assert Scenario.objects.filter(builtin=False).count() == 0
 
 
 def test_saved_custom_scenario_is_private_and_owned(lab):
-    bob = lab["users"]["bob"]
+    bob = lab.users["bob"]
     base = Scenario.objects.get(slug="unsc-today")
     scenario = services.save_builder_scenario(actor=bob, base=base, state=_state(base, APG=1))
     assert scenario.owner == bob and not scenario.builtin
@@ -155,7 +155,7 @@ def test_saved_custom_scenario_is_private_and_owned(lab):
 
 
 def test_only_the_secretariat_publishes(lab):
-    bob, alice = lab["users"]["bob"], lab["users"]["alice"]
+    bob, alice = lab.users["bob"], lab.users["alice"]
     base = Scenario.objects.get(slug="unsc-today")
     state = _state(base)
     with pytest.raises(ServiceError) as error:
@@ -169,7 +169,7 @@ def test_only_the_secretariat_publishes(lab):
 
 
 def test_builder_edit_keeps_a_change_made_since_the_scenario_was_loaded(lab):
-    bob = lab["users"]["bob"]
+    bob = lab.users["bob"]
     base = Scenario.objects.get(slug="unsc-today")
     saved = services.save_builder_scenario(actor=bob, base=base, state=_state(base))
     stale = Scenario.objects.get(pk=saved.pk)  # what bob's edit page loaded
@@ -183,7 +183,7 @@ def test_builder_edit_keeps_a_change_made_since_the_scenario_was_loaded(lab):
 
 
 def test_api_edit_keeps_a_publication_made_since_the_scenario_was_loaded(lab, game_json):
-    bob, alice = lab["users"]["bob"], lab["users"]["alice"]
+    bob, alice = lab.users["bob"], lab.users["alice"]
     saved = services.save_api_scenario(
         actor=bob, data={"name": "Mine", "body": "imf", "game": game_json, "visibility": "link"}
     )
@@ -197,7 +197,7 @@ def test_api_edit_keeps_a_publication_made_since_the_scenario_was_loaded(lab, ga
 def test_built_in_scenarios_are_read_only_even_for_the_secretariat(lab):
     scenario = Scenario.objects.get(slug="unsc-today")
     with pytest.raises(ServiceError) as error:
-        services.delete_scenario(actor=lab["users"]["alice"], scenario=scenario)
+        services.delete_scenario(actor=lab.users["alice"], scenario=scenario)
     assert error.value.status == 403
     assert Scenario.objects.filter(slug="unsc-today").exists()
 
@@ -206,7 +206,7 @@ def test_api_scenario_with_unknown_members_is_refused(lab):
     before = Scenario.objects.count()
     with pytest.raises(ServiceError) as error:
         services.save_api_scenario(
-            actor=lab["users"]["bob"],
+            actor=lab.users["bob"],
             data={
                 "name": "x",
                 "body": "imf",
@@ -217,7 +217,7 @@ def test_api_scenario_with_unknown_members_is_refused(lab):
     assert error.value.field == "members"
     with pytest.raises(ServiceError) as error:
         services.save_api_scenario(
-            actor=lab["users"]["bob"],
+            actor=lab.users["bob"],
             data={
                 "name": "x",
                 "body": "imf",
