@@ -168,23 +168,11 @@ def test_periodic_requeues_a_stale_analysis_only_when_no_task_is_queued_for_it(
 
 
 SMALL_COMMENTS = [[1000, "x", n, 0, 0, 0, 1, f"Statement {n}", "false", "false"] for n in range(5)]
-COMMENTS_HEADER = [
-    "timestamp",
-    "datetime",
-    "comment-id",
-    "author-id",
-    "agrees",
-    "disagrees",
-    "moderated",
-    "comment-body",
-    "is-seed",
-    "is-meta",
-]
 
 
 def _export_dir(tmp_path, comments=SMALL_COMMENTS, votes=None):
     votes = votes or [[2000 + i, "x", i % 5, i % 3, 1 - i % 3] for i in range(9)]
-    (tmp_path / "comments.csv").write_text(csv_text(comments, header=COMMENTS_HEADER))
+    (tmp_path / "comments.csv").write_text(csv_text(comments, header=interop.COMMENT_HEADER))
     (tmp_path / "votes.csv").write_text(
         csv_text(votes, header=["timestamp", "datetime", "comment-id", "voter-id", "vote"])
     )
