@@ -35,6 +35,8 @@ def _fast_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    # The personas sign in with force_login: two-factor set-up is tested where it matters.
+    settings.MFA_REQUIRED_ROLES = []
     # Background tasks run at once in tests; the worker's queue is tested where it matters.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -5,7 +5,7 @@ from ninja import Field, Router, Schema, Status
 
 from middleground.core.errors import ServiceError
 
-from . import selectors, services
+from . import selectors, services, two_factor
 
 router = Router()
 
@@ -14,6 +14,11 @@ class TokenIn(Schema):
     username: str
     password: str
     name: str = Field("", max_length=100, description="what the token is for, to recognise it")
+    code: str = Field(
+        "",
+        max_length=20,
+        description="the authenticator app's code, for accounts with two-factor authentication",
+    )
 
 
 class TokenOut(Schema):
@@ -57,6 +62,14 @@ def create_token(request, payload: TokenIn):
     if user is None or not user.is_active:
         raise ServiceError(
             "Wrong username or password, or too many attempts.", field="password", status=401
+        )
+    # A password alone must not give what the site's sign-in gives only with the code.
+    if two_factor.has_totp(user):
+        if not two_factor.check_totp_code(user, payload.code):
+            raise ServiceError("Wrong or missing authenticator code.", field="code", status=401)
+    elif two_factor.must_set_up_totp(user):
+        raise ServiceError(
+            "Set up two-factor authentication on the site first.", field="code", status=401
         )
     return {"token": services.issue_api_token(user=user, name=payload.name)}
 

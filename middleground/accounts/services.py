@@ -1,22 +1,23 @@
 """Writes of the accounts app: invitations, tokens, the audit log, personal data."""
 
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from middleground.core.errors import ServiceError
+from middleground.notifications.services import queue_mail
 
 from . import permissions, selectors
+from .adapters import sync_email_address
 from .models import ApiToken, AuditEvent, Invitation, Role, User, hash_secret
 from .usernames import DELETED_PREFIX, validate_new_username
 
@@ -34,10 +35,76 @@ def record_audit(
     )
 
 
+def invitation_mail(
+    *,
+    actor: User,
+    purpose: str,
+    link: str,
+    expires_at: Any,
+    reason: str = "",
+    deadline: Any = None,
+    url: str = "",
+) -> tuple[str, str]:
+    """Subject and text of an invitation: what for, who invites, why, by when, the way in."""
+    inviter = actor.get_full_name() or actor.username
+    organisation = getattr(actor, "institution", None)
+    if organisation is not None:
+        inviter = f"{inviter} ({organisation.name})"
+    if purpose:
+        subject = _("%(inviter)s invites you to %(purpose)s on Middle Ground") % {
+            "inviter": inviter,
+            "purpose": purpose,
+        }
+        lines = [_("%(inviter)s invites you to take part in %(purpose)s on Middle Ground.")]
+    else:
+        subject = _("%(inviter)s invites you to Middle Ground") % {"inviter": inviter}
+        lines = [_("%(inviter)s invites you to join Middle Ground.")]
+    lines = [line % {"inviter": inviter, "purpose": purpose} for line in lines]
+    lines.append(
+        _(
+            "Middle Ground is the open platform of an expert alliance of think tanks and "
+            "institutions from middle powers."
+        )
+    )
+    if reason:
+        lines += ["", _("Why: %(reason)s") % {"reason": reason}]
+    if deadline:
+        lines += [
+            "",
+            _("Deadline: %(date)s") % {"date": f"{deadline.astimezone(UTC):%Y-%m-%d %H:%M} UTC"},
+        ]
+    lines += [
+        "",
+        _("Open this link to create your account (it works once and expires on %(date)s):")
+        % {"date": f"{expires_at:%Y-%m-%d}"},
+        "",
+        link,
+    ]
+    if url:
+        lines += ["", _("Once signed in, you find it here: %(url)s") % {"url": url}]
+    lines += [
+        "",
+        _("If you do not want to take part, ignore this message."),
+    ]
+    return subject, "\n".join(lines) + "\n"
+
+
 def create_invitation(
-    *, actor: User, email: str, role: str, institution=None, purpose: str = "", accept_url_base: str
+    *,
+    actor: User,
+    email: str,
+    role: str,
+    institution=None,
+    purpose: str = "",
+    accept_url_base: str,
+    reason: str = "",
+    deadline: Any = None,
+    url: str = "",
 ) -> tuple[Invitation, str]:
-    """Invite a person by e-mail with a single-use, expiring link. Returns the raw link."""
+    """Invite a person by e-mail with a single-use, expiring link. Returns the raw link.
+
+    The mail says what the invitation is for (``purpose``, e.g. "the consultation “…”"),
+    who invites, why (``reason``), by when (``deadline``) and where it is (``url``)."""
     if not permissions.can_invite(actor):
         raise ServiceError(_("Only the secretariat can invite people."), status=403)
     if not permissions.can_invite(actor, role):
@@ -71,18 +138,16 @@ def create_invitation(
             actor=actor, action="invitation.create", target=invitation, email=email, role=role
         )
         link = f"{accept_url_base.rstrip('/')}/{token}/"
-        transaction.on_commit(
-            lambda: send_mail(
-                _("Your invitation to Middle Ground"),
-                _(
-                    "You have been invited to join Middle Ground. Open this link to create your "
-                    "account (it works once and expires on %(date)s):\n\n%(link)s\n"
-                )
-                % {"date": f"{invitation.expires_at:%Y-%m-%d}", "link": link},
-                None,
-                [email],
-            )
+        subject, text = invitation_mail(
+            actor=actor,
+            purpose=purpose,
+            link=link,
+            expires_at=invitation.expires_at,
+            reason=reason,
+            deadline=deadline,
+            url=url,
         )
+        queue_mail(to=email, subject=subject, body=text)
     return invitation, link
 
 
@@ -127,6 +192,7 @@ def accept_invitation(
             raise ServiceError(" ".join(exc.messages), field="password") from exc
         user.set_password(password)
         user.save()
+        sync_email_address(user)
         invitation.used_at = timezone.now()
         invitation.used_by = user
         invitation.save(update_fields=["used_at", "used_by"])
@@ -203,6 +269,8 @@ def update_profile(
             user.email, user.email_verified = "", False
             fields += ["email", "email_verified"]
         user.save(update_fields=fields)
+        if "email" in fields:
+            sync_email_address(user)
         if not email or email.lower() == user.email.lower():
             return ""
         # The link carries the address it confirms and the one it replaces: once used, the
@@ -212,18 +280,16 @@ def update_profile(
         )
         link = f"{confirm_url_base.rstrip('/')}/{token}/"
         days = settings.EMAIL_CONFIRMATION_DAYS
-        transaction.on_commit(
-            lambda: send_mail(
-                _("Confirm your new e-mail address for Middle Ground"),
-                _(
-                    "Open this link, signed in as %(username)s, to use this address on Middle "
-                    "Ground (it works once, for %(days)d days):\n\n%(link)s\n\nIf you did not "
-                    "ask for this, ignore this message."
-                )
-                % {"username": user.username, "days": days, "link": link},
-                None,
-                [email],
+        queue_mail(
+            to=email,
+            subject=_("Confirm your new e-mail address for Middle Ground"),
+            body=_(
+                "Open this link, signed in as %(username)s, to use this address on Middle "
+                "Ground (it works once, for %(days)d days):\n\n%(link)s\n\nIf you did not "
+                "ask for this, ignore this message."
             )
+            % {"username": user.username, "days": days, "link": link},
+            user=user,
         )
     return email
 
@@ -253,6 +319,7 @@ def confirm_email_change(*, user: User, token: str) -> User:
         record_audit(actor=user, action="account.email_change", target=user)
         user.email, user.email_verified = email, True
         user.save(update_fields=["email", "email_verified"])
+        sync_email_address(user)
     return user
 
 
@@ -334,3 +401,4 @@ def delete_account(*, user: User) -> None:
                 "deleted_at",
             ]
         )
+        sync_email_address(user)

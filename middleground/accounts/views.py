@@ -2,12 +2,14 @@
 
 import json
 
+from allauth.account import views as allauth_views
+from allauth.mfa.totp import views as totp_views
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -18,14 +20,35 @@ from django.views.decorators.http import require_http_methods
 from middleground.core.errors import ServiceError
 from middleground.core.forms import call_service
 
-from . import selectors, services
+from . import selectors, services, two_factor
 from .forms import AcceptInvitationForm, DeleteAccountForm, InvitationForm, ProfileForm
 from .http import SignedInRequest
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
+class LoginView(allauth_views.LoginView):
+    """allauth's sign-in (through axes' backend), then the TOTP code for those who set it up;
+    a signed-in person is sent on to the site."""
+
+
+class ConfirmEmailView(allauth_views.ConfirmEmailView):
+    """allauth's verification link; a dead link says so on the site's page, after the button
+    too (allauth answers that POST with a bare 404)."""
+
+    def post(self, *args, **kwargs):
+        try:
+            self.get_object()
+        except Http404:
+            return render(self.request, self.template_name, {"confirmation": None}, status=404)
+        return super().post(*args, **kwargs)
+
+
+class ActivateTOTPView(totp_views.ActivateTOTPView):
+    """allauth's TOTP set-up; the code just checked counts as this session's second factor."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        self.request.session[two_factor.SET_UP_IN_SESSION] = True
+        return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -19,6 +19,7 @@ from middleground.core.errors import ServiceError
 from middleground.delphi.api import router as delphi_router
 from middleground.library.api import router as library_router
 from middleground.network.api import router as network_router
+from middleground.notifications.api import router as notifications_router
 from middleground.reformlab.api import router as reformlab_router
 
 
@@ -132,6 +133,7 @@ api.add_router("/consultations", consultations_router, tags=["consultations"])
 api.add_router("/delphi", delphi_router, tags=["delphi"])
 api.add_router("/library", library_router, tags=["library"])
 api.add_router("/reformlab", reformlab_router, tags=["reformlab"])
+api.add_router("/notifications", notifications_router, tags=["notifications"])
 
 
 def _error(request, status: int, detail: str, field: str | None = None, **extra):

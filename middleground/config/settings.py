@@ -65,11 +65,17 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "middleground.core",
     "middleground.accounts",
+    # After accounts, so that its templates (account/, mfa/, allauth/layouts/) win.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "middleground.network",
     "middleground.consultations",
     "middleground.delphi",
     "middleground.library",
     "middleground.reformlab",
+    "middleground.notifications",
+    "middleground.dashboard",  # the home page and "My page": on top of every app
 ]
 
 MIDDLEWARE = [
@@ -80,7 +86,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "middleground.accounts.middleware.visitor_middleware",
+    "middleground.accounts.middleware.two_factor_required_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -101,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "middleground.notifications.context_processors.bell",
             ],
         },
     },
@@ -166,8 +175,33 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "dashboard:me"
 LOGOUT_REDIRECT_URL = "core:home"
+
+# Sign-up, sign-in and two-factor authentication: django-allauth (account + mfa), behind axes.
+# Only the views the site uses are routed (accounts/allauth_urls.py): no social accounts,
+# passkeys or sign-in by code.
+ACCOUNT_ADAPTER = "middleground.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+# A sign-up with an address already in use says so (usernames are public anyway).
+ACCOUNT_PREVENT_ENUMERATION = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Middle Ground] "
+ACCOUNT_USERNAME_MAX_LENGTH = 40
+# Failed sign-ins are counted and locked out by axes (below), not a second time by allauth.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Middle Ground"
+MFA_PASSKEY_LOGIN_ENABLED = False
+#: roles that must set up TOTP before any other page; off with DEBUG (the local demo,
+#: `./mg start`) unless MFA_REQUIRED=1, always on in production
+MFA_REQUIRED_ROLES = (
+    ["secretariat", "representative"] if env_bool("MFA_REQUIRED", not DEBUG) else []
+)
 
 # Login throttling (django-axes): lock a username+address pair after 5 failures for 15 minutes.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
@@ -202,10 +236,28 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Mail: SMTP when EMAIL_HOST is set, else printed to the console. Every mail goes through
+# notifications.services.queue_mail (a row, sent by a background task with retries).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587" if EMAIL_HOST else "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", bool(EMAIL_HOST))
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "6"))
+MAIL_RETRY_BASE_SECONDS = int(os.environ.get("MAIL_RETRY_BASE_SECONDS", "60"))
+NOTIFICATIONS_REMINDER_HOURS = int(os.environ.get("NOTIFICATIONS_REMINDER_HOURS", "48"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Middle Ground <noreply@localhost>")
 INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "14"))
 EMAIL_CONFIRMATION_DAYS = int(os.environ.get("EMAIL_CONFIRMATION_DAYS", "3"))
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = EMAIL_CONFIRMATION_DAYS
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 
 # --- rate limits: read by the services at each call, so tests change them with `settings` ---

@@ -4,9 +4,10 @@ import random
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions
@@ -14,6 +15,7 @@ from .models import (
     AnalysisResult,
     Consultation,
     DeclaredDimension,
+    Invitee,
     Participant,
     Statement,
     StatementStatus,
@@ -219,3 +221,35 @@ def declared_labels(consultation: Consultation) -> dict[int, str]:
         for number, label in consultation.participants.values_list("number", field)
         if label
     }
+
+
+def invitations_waiting(user: Any) -> QuerySet[Consultation]:
+    """Open consultations the caller is invited to and has not voted in yet, the nearest
+    closing first ("My page")."""
+    if not user.is_authenticated:
+        return Consultation.objects.none()
+    invited = Invitee.objects.filter(permissions.invitation_match(user)).values("consultation_id")
+    voted = Vote.objects.filter(participant__user=user).values("consultation_id")
+    return (
+        Consultation.objects.filter(status=Status.OPEN, pk__in=invited)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now()))
+        .exclude(pk__in=voted)
+        .order_by(F("closes_at").asc(nulls_last=True), "-created_at", "-pk")
+    )
+
+
+def participations_of(user: Any) -> QuerySet[Participant]:
+    """The caller's own participations in consultations they may still see, latest vote
+    first, with their vote and statement counts ("My page": recent activity)."""
+    if not user.is_authenticated:
+        return Participant.objects.none()
+    return (
+        Participant.objects.filter(user=user, consultation__in=consultations(user).values("pk"))
+        .select_related("consultation")
+        .annotate(
+            vote_count=Count("votes", distinct=True),
+            statement_count=Count("statements", distinct=True),
+            last_vote_at=Max("votes__updated_at"),
+        )
+        .order_by(F("last_vote_at").desc(nulls_last=True), "-created_at", "-pk")
+    )

@@ -12,11 +12,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, F, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from middleground.accounts.models import Role, User
 from middleground.accounts.services import create_invitation, record_audit
 from middleground.core.errors import ServiceError, check_length
 from middleground.core.slugs import unique_slug
+from middleground.notifications.services import notify
 
 from . import jobs, permissions, selectors
 from .models import (
@@ -235,10 +237,18 @@ def _check_anonymity_change(consultation: Consultation, anonymity: str) -> None:
         )
 
 
+def _inviter(actor: User) -> str:
+    return actor.get_full_name() or actor.username
+
+
 def invite(
     *, actor: User, consultation: Consultation, emails: list[str], accept_url_base: str
 ) -> list[Invitee]:
-    """Add people to an invited consultation; people without an account get a sign-up link."""
+    """Add people to an invited consultation; people without an account get a sign-up link,
+    people with one a notice (action required by the closing date while it is open).
+
+    Returns the invitees reached by this call (a notice or a sign-up mail): people already
+    invited are not invited, nor counted, twice."""
     if not permissions.can_manage(actor, consultation):
         raise ServiceError.forbidden()
     cleaned = []
@@ -251,7 +261,10 @@ def invite(
         cleaned.append(email)
     if not cleaned:
         raise ServiceError(_("Give at least one e-mail address."), field="emails")
-    invitees = []
+    purpose = _("the consultation “%(t)s”") % {"t": consultation.title[:150]}
+    reason = " ".join(consultation.question.split())[:500]
+    is_open = consultation.status == Status.OPEN
+    reached = []
     with transaction.atomic():
         for email in cleaned:
             # Bind to an account only where its owner verified this address; anyone else who
@@ -264,8 +277,9 @@ def invite(
                 email=email.lower(),
                 defaults={"user": user, "invited_by": actor},
             )
-            invitees.append(invitee)
-            if created and user is None:
+            if not created:
+                continue
+            if user is None:
                 if not actor.is_secretariat:
                     raise ServiceError(
                         _("Only the secretariat can invite people without an account: %(e)s.")
@@ -276,11 +290,33 @@ def invite(
                     actor=actor,
                     email=email,
                     role=Role.PUBLIC,
-                    purpose=_("Consultation: %(t)s") % {"t": consultation.title},
+                    purpose=purpose,
                     accept_url_base=accept_url_base,
+                    reason=reason,
+                    deadline=consultation.closes_at,
+                    url=settings.SITE_URL.rstrip("/") + consultation.get_absolute_url(),
                 )
+                reached.append(invitee)
+                continue
+            with override(user.preferred_language or "en"):
+                title = _("%(inviter)s invites you to %(what)s") % {
+                    "inviter": _inviter(actor),
+                    "what": _("the consultation “%(t)s”") % {"t": consultation.title[:150]},
+                }
+            if notify(
+                kind="consultation.invited",
+                title=title,
+                body=reason,
+                url=consultation.get_absolute_url(),
+                recipients=[user],
+                target=consultation,
+                action_required=is_open,
+                due_at=consultation.closes_at if is_open else None,
+                actor=actor,
+            ):
+                reached.append(invitee)
         record_audit(actor=actor, action="consultation.invite", target=consultation, emails=cleaned)
-    return invitees
+    return reached
 
 
 # --- participants -----------------------------------------------------------------------

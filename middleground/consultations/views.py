@@ -149,6 +149,7 @@ def invite(request: SignedInRequest, slug: str) -> HttpResponse:
             ),
         )
         if invitees is not None:
+            # the people reached by this call: a notice or a sign-up mail each
             messages.success(request, _("%(n)d people invited.") % {"n": len(invitees)})
             return redirect("consultations:invite", slug=slug)
     return render(

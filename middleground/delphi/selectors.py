@@ -6,8 +6,9 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from middleground.accounts.models import Role
 
@@ -142,3 +143,37 @@ def named_answers(user: Any, study: Study) -> dict[str, str]:
         s.panellist.pseudonym: (s.user.get_full_name() or s.user.username)
         for s in PanelSeat.objects.filter(study=study).select_related("user", "panellist")
     }
+
+
+def rounds_to_answer(user: Any) -> QuerySet[Round]:
+    """The open rounds of running studies where the caller holds a seat and has not answered
+    yet, the nearest deadline first ("My page"). Only ever about the caller themself."""
+    if not user.is_authenticated:
+        return Round.objects.none()
+    seats = PanelSeat.objects.filter(user=user)
+    mine = Answer.objects.filter(
+        round=OuterRef("pk"), panellist_id__in=seats.values("panellist_id")
+    )
+    return (
+        Round.objects.filter(
+            study__status=StudyStatus.RUNNING,
+            study_id__in=seats.values("study_id"),
+            closed_at__isnull=True,
+        )
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=timezone.now()))
+        .exclude(Exists(mine))
+        .select_related("study")
+        .order_by(F("closes_at").asc(nulls_last=True), "pk")
+    )
+
+
+def panels_of(user: Any) -> QuerySet[PanelSeat]:
+    """The caller's own seats, newest first, each with how many rounds they answered."""
+    if not user.is_authenticated:
+        return PanelSeat.objects.none()
+    return (
+        PanelSeat.objects.filter(user=user)
+        .select_related("study")
+        .annotate(rounds_answered=Count("panellist__answers__round", distinct=True))
+        .order_by("-joined_at", "-pk")
+    )

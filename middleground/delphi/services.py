@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -21,6 +20,7 @@ from middleground.accounts.services import create_invitation, record_audit
 from middleground.analysis import delphi as core
 from middleground.core.errors import ServiceError, check_length
 from middleground.network.models import FocusArea, Institution, TaskForce
+from middleground.notifications.services import notify
 
 from . import stats
 from .models import (
@@ -497,6 +497,9 @@ def invite_panel(
                 field="emails",
             )
     created: list[PanelInvite] = []
+    open_round = study.open_round() if study.status == StudyStatus.RUNNING else None
+    deadline = open_round.closes_at if open_round is not None else None
+    reason = " ".join(study.question.split())[:500]
     with transaction.atomic():
         for email in cleaned:
             if PanelInvite.objects.filter(study=study, email__iexact=email).exists():
@@ -507,6 +510,7 @@ def invite_panel(
                 invite.user = user
                 invite.accepted_at = timezone.now()
                 _seat(study, user)
+                _notify_added(actor, study, user, open_round, reason)
             else:
                 # No verified holder: the address's real owner gets a sign-up link, whoever
                 # may have typed it into a profile.
@@ -515,14 +519,40 @@ def invite_panel(
                     email=email,
                     role=Role.EXPERT if institution else Role.PUBLIC,
                     institution=institution,
-                    purpose=_("Delphi panel: %(t)s") % {"t": study.title[:150]},
+                    purpose=_("the Delphi panel “%(t)s”") % {"t": study.title[:150]},
                     accept_url_base=accept_url_base,
+                    reason=reason,
+                    deadline=deadline,
+                    url=settings.SITE_URL.rstrip("/") + study.get_absolute_url(),
                 )
                 invite.invitation = invitation
             invite.save()
             created.append(invite)
         record_audit(actor=actor, action="delphi.panel.invite", target=study, count=len(created))
     return created
+
+
+def _notify_added(
+    actor: User, study: Study, user: User, open_round: Round | None, reason: str
+) -> None:
+    """An existing member added to the panel: action required while a round waits."""
+    with override(user.preferred_language or "en"):
+        title = _("%(inviter)s adds you to the Delphi panel “%(t)s”") % {
+            "inviter": actor.get_full_name() or actor.username,
+            "t": study.title[:150],
+        }
+    waiting = open_round is not None and open_round.is_open and not study.is_simulated
+    notify(
+        kind="delphi.invited",
+        title=title,
+        body=reason,
+        url=reverse("delphi:answer", args=[study.slug]) if waiting else study.get_absolute_url(),
+        recipients=[user],
+        target=study,
+        action_required=waiting,
+        due_at=open_round.closes_at if waiting and open_round is not None else None,
+        actor=actor,
+    )
 
 
 def claim_invitations(*, user: Any) -> int:
@@ -835,10 +865,11 @@ def open_next_round(*, actor: User, study: Study, now=None) -> Round:
 
 
 def send_reminders(*, now=None) -> int:
-    """Send at most one reminder per person, round and day. Returns how many were sent."""
+    """Remind at most once per person, round and day, as an action-required notice due at
+    the round's close (mailed at once, whatever the person's information mail says).
+    Returns how many were sent."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
     sent = 0
     rounds = Round.objects.filter(
         closed_at__isnull=True, study__status=StudyStatus.RUNNING, study__is_simulated=False
@@ -854,26 +885,29 @@ def send_reminders(*, now=None) -> int:
         )
         for seat in seats:
             user = seat.user
-            if not user.email:
-                continue
-            try:
-                with transaction.atomic():
-                    Reminder.objects.create(round=round, user=user, day=today)
-            except IntegrityError:
-                continue  # already reminded today for this round
-            link = base + reverse("delphi:answer", args=[round.study.slug])
-            with override(user.preferred_language or "en"):
-                closes = f"{round.closes_at:%Y-%m-%d}" if round.closes_at else "—"
-                send_mail(
-                    _("Reminder: round %(n)s of the Delphi study “%(t)s”")
-                    % {"n": round.number, "t": round.study.title},
-                    _(
-                        "You have not answered round %(n)s yet. It closes on %(d)s.\n\n"
-                        "Your answers are anonymous. Answer here: %(link)s\n"
-                    )
-                    % {"n": round.number, "d": closes, "link": link},
-                    None,
-                    [user.email],
+            with transaction.atomic():
+                try:
+                    with transaction.atomic():
+                        Reminder.objects.create(round=round, user=user, day=today)
+                except IntegrityError:
+                    continue  # already reminded today for this round
+                with override(user.preferred_language or "en"):
+                    title = _("Reminder: round %(n)s of the Delphi study “%(t)s”") % {
+                        "n": round.number,
+                        "t": round.study.title,
+                    }
+                    body = _(
+                        "You have not answered round %(n)s yet. Your answers are anonymous."
+                    ) % {"n": round.number}
+                notify(
+                    kind="delphi.reminder",
+                    title=title,
+                    body=body,
+                    url=reverse("delphi:answer", args=[round.study.slug]),
+                    recipients=[user],
+                    target=round.study,
+                    action_required=True,
+                    due_at=round.closes_at,
                 )
             sent += 1
     return sent

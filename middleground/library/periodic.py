@@ -4,7 +4,7 @@ from . import services
 
 
 def run() -> str:
-    """Send the saved-search digests that are due; fail uploads whose ingestion was lost."""
+    """Turn due saved searches into notices (the digest mails them); fail lost uploads."""
     sent = services.send_digests()
     failed = services.fail_stale_uploads()
-    return f"{sent} saved-search digests sent, {failed} stale uploads marked failed"
+    return f"{sent} saved-search notices, {failed} stale uploads marked failed"

@@ -89,6 +89,16 @@ def documents(user) -> QuerySet[Document]:
     return visible_documents(user).select_related("duplicate_of").prefetch_related("tags")
 
 
+def latest_documents(user, *, limit: int = 5) -> list[Document]:
+    """The newest documents the user may read, originals only, without their text (home)."""
+    return list(
+        visible_documents(user)
+        .filter(duplicate_of__isnull=True)
+        .only("pk", "title", "published", "doc_type", "language", "created_at")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
 # --- search -----------------------------------------------------------------------------
 
 

@@ -13,16 +13,19 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile, File
-from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from middleground.accounts.services import record_audit
 from middleground.core.errors import ServiceError, check_length
 from middleground.network.models import FocusArea, TaskForce
+from middleground.notifications.services import notify
 
 from . import permissions, selectors
 from .jobs import check_ingest, discard_upload, finish_row, ingest_row
@@ -242,7 +245,8 @@ DIGEST_SLACK = dt.timedelta(minutes=30)  # cron runs hourly; do not skip a day b
 
 
 def send_digests(*, now: dt.datetime | None = None, base_url: str = "") -> int:
-    """One message per due saved search with new readable matches; returns messages sent."""
+    """One ``library.saved_search`` notice per due saved search with new readable matches;
+    the person's digest (``notifications.digests``) carries it. Returns the notices made."""
     now = now or timezone.now()
     base_url = base_url or getattr(settings, "SITE_URL", "")
     sent = 0
@@ -253,22 +257,26 @@ def send_digests(*, now: dt.datetime | None = None, base_url: str = "") -> int:
         params = selectors.with_params(
             selectors.SearchParams.from_mapping(saved.params), since=last, sort="date"
         )
-        page = selectors.search(saved.user, params, limit=50, with_facets=False)
-        if page.count and saved.user.email:
-            lines = [
-                _("%(n)s new documents match your saved search “%(name)s”:")
-                % {"n": page.count, "name": saved.name},
-                "",
-            ]
-            for hit in page.hits:
-                lines.append(f"- {hit.document.title}")
-                lines.append(f"  {base_url}{hit.document.get_absolute_url()}")
-            send_mail(
-                _("Library digest: %(name)s") % {"name": saved.name},
-                "\n".join(lines),
-                None,
-                [saved.user.email],
-            )
-            sent += 1
-        SavedSearch.objects.filter(pk=saved.pk).update(last_sent_at=now)
+        page = selectors.search(saved.user, params, limit=20, with_facets=False)
+        with transaction.atomic():
+            if page.count:
+                with override(saved.user.preferred_language or "en"):
+                    title = _("%(n)s new documents match your saved search “%(name)s”") % {
+                        "n": page.count,
+                        "name": saved.name,
+                    }
+                lines = []
+                for hit in page.hits:
+                    lines.append(f"- {hit.document.title[:200]}")
+                    lines.append(f"  {base_url}{hit.document.get_absolute_url()}")
+                notify(
+                    kind="library.saved_search",
+                    title=title,
+                    body="\n".join(lines)[:5000],
+                    url=reverse("library:index") + "?" + urlencode(saved.params, doseq=True),
+                    recipients=[saved.user],
+                    target=saved,
+                )
+                sent += 1
+            SavedSearch.objects.filter(pk=saved.pk).update(last_sent_at=now)
     return sent

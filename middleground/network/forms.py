@@ -1,5 +1,9 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from middleground.accounts.models import Role
 
 from .models import Country, FocusArea, Institution, InstitutionType, RegionalGroup, Visibility
 
@@ -62,14 +66,33 @@ class InstitutionForm(forms.Form):
         label=_("Focus areas"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, institution: Institution | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = _country_choices()
-        self.fields["focus_areas"].choices = _focus_choices()
+        cast(forms.ChoiceField, self.fields["country"]).choices = _country_choices()
+        cast(forms.ChoiceField, self.fields["focus_areas"]).choices = _focus_choices()
+        if institution is not None:  # editing: name who receives the institution's notices
+            people = [("", _("None"))] + [
+                (str(u.pk), u.get_full_name() or u.username)
+                for u in institution.users.filter(role=Role.REPRESENTATIVE, is_active=True)
+            ]
+            self.fields["focal_point"] = forms.ChoiceField(
+                label=_("Focal point"),
+                choices=people,
+                required=False,
+                help_text=_("Receives what is addressed to the institution (a representative)."),
+            )
+            self.fields["deputy"] = forms.ChoiceField(
+                label=_("Deputy"),
+                choices=people,
+                required=False,
+                help_text=_("Gets a copy when the focal point has not acted by the reminder."),
+            )
 
     @staticmethod
     def initial_from(institution: Institution) -> dict:
         return {
+            "focal_point": str(institution.focal_point_id or ""),
+            "deputy": str(institution.deputy_id or ""),
             "name": institution.name,
             "acronym": institution.acronym,
             "kind": institution.kind,

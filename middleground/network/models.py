@@ -93,6 +93,24 @@ class Institution(models.Model):
     verified = models.BooleanField(_("verified by the secretariat"), default=False)
     is_member = models.BooleanField(_("network member"), default=False)
     is_demo = models.BooleanField(_("demo data"), default=False)
+    # who receives the institution's notices (representatives of it), and who gets a copy
+    # when the focal point has not acted on one by its reminder
+    focal_point = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("focal point"),
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("deputy"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

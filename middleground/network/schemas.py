@@ -109,6 +109,12 @@ class InstitutionPatch(Schema):
     description: str | None = _text(Institution, "description", None)
     focus_areas: list[str] | None = None
     verified: bool | None = None
+    focal_point: int | None = Field(
+        None, description="user id of a representative of the institution (null clears it)"
+    )
+    deputy: int | None = Field(
+        None, description="user id of a representative, copied when the focal point has not acted"
+    )
 
 
 class ApplicationIn(InstitutionIn):

@@ -8,11 +8,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from middleground.accounts.models import Role, User
 from middleground.accounts.services import record_audit
 from middleground.core.errors import ServiceError, check_model_lengths
 from middleground.core.slugs import unique_slug
+from middleground.notifications.services import notify
 
 from . import permissions
 from .models import (
@@ -125,6 +127,9 @@ def update_institution(
     focus = (
         resolve_focus_areas(data["focus_areas"]) if data.get("focus_areas") is not None else None
     )
+    for role_field in ("focal_point", "deputy"):
+        if role_field in data:
+            fields[role_field] = _representative_of(institution, data[role_field], role_field)
     with transaction.atomic():
         for key, value in fields.items():
             setattr(institution, key, value)
@@ -140,6 +145,20 @@ def update_institution(
             fields=sorted(fields) + (["focus_areas"] if focus is not None else []),
         )
     return institution
+
+
+def _representative_of(institution: Institution, value: Any, field: str) -> User | None:
+    """The focal point or deputy named (a User, an id, or None to clear): an active
+    representative of this institution, or ServiceError."""
+    if value in (None, ""):
+        return None
+    pk = value.pk if isinstance(value, User) else value
+    person = User.objects.filter(pk=pk).first() if str(pk).isdigit() else None
+    if person is None or not person.represents(institution.pk):
+        raise ServiceError(
+            _("Choose a representative of this institution."), field=field, status=400
+        )
+    return person
 
 
 def delete_institution(*, actor: User, institution: Institution) -> None:
@@ -245,7 +264,33 @@ def decide_application(
             target=application,
             institution=institution.name,
         )
+        _notify_decision(actor, application)
     return application
+
+
+def _notify_decision(actor: User, application: MembershipApplication) -> None:
+    """The applicant learns the secretariat's decision (information)."""
+    applicant = application.submitted_by
+    if applicant is None:
+        return
+    with override(applicant.preferred_language or "en"):
+        if application.status == ApplicationStatus.APPROVED:
+            title = _("Your application for %(name)s was approved") % {
+                "name": application.institution.name
+            }
+        else:
+            title = _("Your application for %(name)s was not approved") % {
+                "name": application.institution.name
+            }
+    notify(
+        kind="network.application_decided",
+        title=title,
+        body=application.decision_note,
+        url=application.institution.get_absolute_url(),
+        recipients=[applicant],
+        target=application,
+        actor=actor,
+    )
 
 
 def _expert_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -421,10 +466,24 @@ def save_task_force(
             setattr(task_force, key, value)
         # a new row is saved whole; an existing one only in the fields of this edit
         task_force.save(update_fields=None if action == "task_force.create" else list(fields))
+        before = set(task_force.members.values_list("pk", flat=True))
         if members is not None:
             task_force.members.set(members)
         task_force.members.add(task_force.chair)
         record_audit(actor=actor, action=action, target=task_force)
+        added = task_force.members.exclude(pk__in=before)
+        for institution in added:
+            # the institution's focal point (or its representatives) learns of it
+            notify(
+                kind="network.task_force_added",
+                title=_("%(institution)s is now a member of the task force “%(name)s”")
+                % {"institution": institution.name, "name": task_force.name},
+                body=task_force.mandate,
+                url=task_force.get_absolute_url(),
+                institution=institution,
+                target=task_force,
+                actor=actor,
+            )
     return task_force
 
 

@@ -111,7 +111,11 @@ def institution_create(request: SignedInRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def institution_edit(request: SignedInRequest, slug: str) -> HttpResponse:
     institution = selectors.get_institution_for_edit(request.user, slug=slug)
-    form = InstitutionForm(request.POST or None, initial=InstitutionForm.initial_from(institution))
+    form = InstitutionForm(
+        request.POST or None,
+        initial=InstitutionForm.initial_from(institution),
+        institution=institution,
+    )
     if request.method == "POST" and form.is_valid():
         saved = call_service(
             form,

@@ -2,6 +2,8 @@ from middleground.accounts.models import ApiToken
 from middleground.accounts.services import issue_api_token
 from middleground.core.tests.authz import SECRETARIAT_PAGE, SIGNED_IN, Row, by_persona, everyone
 
+NO_TOTP = by_persona(anonymous=302, dave=404, bob=404, carol=404, alice=404)
+
 ROWS = [
     Row(
         "GET",
@@ -49,6 +51,52 @@ ROWS = [
         params={"token": "invitation_token"},
     ),
     Row("GET", "/accounts/audit/", SECRETARIAT_PAGE, name="accounts:audit"),
+    # django-allauth: sign-up, e-mail verification, two-factor authentication
+    Row(
+        "GET",
+        "/accounts/login/",
+        by_persona(anonymous=200, dave=302, bob=302, carol=302, alice=302),
+        name="account_login",
+    ),
+    Row("POST", "/accounts/logout/", everyone(302), name="account_logout"),
+    Row("GET", "/accounts/password/", SIGNED_IN, name="account_change_password"),
+    Row("GET", "/accounts/email/", everyone(302), name="account_email"),
+    Row("GET", "/accounts/password/forgotten/", everyone(302), name="account_reset_password"),
+    Row(
+        "GET",
+        "/accounts/signup/",
+        by_persona(anonymous=200, dave=302, bob=302, carol=302, alice=302),
+        name="account_signup",
+    ),
+    Row("GET", "/accounts/inactive/", everyone(200), name="account_inactive"),
+    Row("GET", "/accounts/reauthenticate/", SIGNED_IN, name="account_reauthenticate"),
+    Row("GET", "/accounts/confirm-email/", everyone(200), name="account_email_verification_sent"),
+    Row(
+        "GET",
+        "/accounts/confirm-email/not-a-key/",
+        everyone(200),  # the page says the link is not valid
+        name="account_confirm_email",
+    ),
+    Row("GET", "/accounts/2fa/", SIGNED_IN, name="mfa_index"),
+    Row("GET", "/accounts/2fa/authenticate/", everyone(302), name="mfa_authenticate"),
+    Row("GET", "/accounts/2fa/reauthenticate/", everyone(302), name="mfa_reauthenticate"),
+    # Recently signed in through the form only: a force_login session must re-enter its password.
+    Row("GET", "/accounts/2fa/totp/activate/", everyone(302), name="mfa_activate_totp"),
+    # Without TOTP set up (no persona has it) there is nothing to turn off or show.
+    Row("GET", "/accounts/2fa/totp/deactivate/", NO_TOTP, name="mfa_deactivate_totp"),
+    Row("GET", "/accounts/2fa/recovery-codes/", NO_TOTP, name="mfa_view_recovery_codes"),
+    Row(
+        "GET",
+        "/accounts/2fa/recovery-codes/generate/",
+        everyone(302),
+        name="mfa_generate_recovery_codes",
+    ),
+    Row(
+        "GET",
+        "/accounts/2fa/recovery-codes/download/",
+        NO_TOTP,
+        name="mfa_download_recovery_codes",
+    ),
     # API
     Row(
         "POST",

@@ -104,8 +104,8 @@ def test_the_invitations_page_sends_a_link(world, as_persona, django_capture_on_
 def test_sign_in_is_locked_after_repeated_failures(world):
     client = Client()
     for _ in range(5):
-        client.post("/accounts/login/", {"username": "bob", "password": "wrong"})
-    response = client.post("/accounts/login/", {"username": "bob", "password": PASSWORD})
+        client.post("/accounts/login/", {"login": "bob", "password": "wrong"})
+    response = client.post("/accounts/login/", {"login": "bob", "password": PASSWORD})
     assert response.status_code == 429
     assert b"Too many attempts" in response.content
 

@@ -11,7 +11,7 @@ PROXY = "10.0.0.2"
 
 def _sign_in(forwarded_for: str, password: str) -> int:
     client = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
-    return client.post("/accounts/login/", {"username": "bob", "password": password}).status_code
+    return client.post("/accounts/login/", {"login": "bob", "password": password}).status_code
 
 
 def test_two_clients_behind_one_proxy_are_locked_out_separately(world, settings):

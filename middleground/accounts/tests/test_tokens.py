@@ -108,7 +108,7 @@ def test_signing_in_with_a_rehashed_password_keeps_the_tokens(world, settings):
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
         "django.contrib.auth.hashers.MD5PasswordHasher",
     ]
-    signed_in = Client().post("/accounts/login/", {"username": "bob", "password": PASSWORD})
+    signed_in = Client().post("/accounts/login/", {"login": "bob", "password": PASSWORD})
     assert signed_in.status_code == 302
     assert User.objects.get(username="bob").password.startswith("pbkdf2")  # re-hashed
     assert _me(raw) == 200

@@ -137,10 +137,15 @@ def test_reminders_go_once_per_person_round_and_day_to_those_who_have_not_answer
     services.submit_answers(
         actor=panel[0], study=study, round=study.open_round(), answers=answers_for(study)
     )
-    mail.outbox.clear()
+    from middleground.notifications.models import Notification, OutgoingMail
+
     assert periodic.run() == "3 reminder(s) sent"
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in panel[1:])
-    assert all(len(m.to) == 1 for m in mail.outbox)  # one message per person, not per item
+    reminders = Notification.objects.filter(kind="delphi.reminder")
+    assert sorted(n.recipient.email for n in reminders) == sorted(u.email for u in panel[1:])
+    assert all(n.action_required and n.due_at == study.open_round().closes_at for n in reminders)
+    # one message per person, not per item, mailed at once (action required)
+    mails = OutgoingMail.objects.filter(subject__startswith="Reminder")
+    assert sorted(m.to for m in mails) == sorted(u.email for u in panel[1:])
     assert periodic.run() == "0 reminder(s) sent"  # never twice the same day
     assert Reminder.objects.count() == 3
 

@@ -36,12 +36,3 @@ def test_it_signs_in_and_finds_an_expert_through_the_directory(world, browser_pa
     page.get_by_role("link", name="Seoul Policy Centre (test)").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Seoul Policy Centre (test)"
     assert page.csp_errors == []
-
-
-def test_it_shows_the_home_page_in_russian_when_the_browser_asks(world, browser_page):
-    page = browser_page
-    page.context.set_extra_http_headers({"Accept-Language": "ru"})
-    page.goto("/")
-    assert page.locator("html").get_attribute("lang") == "ru"
-    page.locator("canvas[data-chart][data-drawn]").wait_for()  # the chart drew under the CSP
-    assert page.csp_errors == []

@@ -100,25 +100,12 @@ def test_deciding_twice_is_refused_with_a_message(world, as_persona):
     assert world.application.status == ApplicationStatus.REJECTED
 
 
-def test_the_home_page_has_a_chart_with_a_data_table(world, as_persona):
-    response = as_persona("anonymous").get("/")
-    assert b'data-chart="group-chart"' in response.content
-    assert b'<table id="group-table">' in response.content
-    assert b'id="group-chart" type="application/json"' in response.content
-
-
 def test_pages_carry_a_strict_content_security_policy(world, as_persona):
     response = as_persona("anonymous").get("/")
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert b"<script>" not in response.content  # no inline scripts
-
-
-def test_the_home_page_answers_in_russian_when_the_browser_asks(world, as_persona):
-    response = as_persona("anonymous").get("/", HTTP_ACCEPT_LANGUAGE="ru")
-    assert response.headers["Content-Language"] == "ru"
-    assert b'<html lang="ru">' in response.content
 
 
 def test_the_language_switcher_sets_kazakh(world, as_persona):
