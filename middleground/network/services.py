@@ -1,6 +1,7 @@
 """Writes of the network registry. Every write checks its actor and leaves an audit line."""
 
 import datetime as dt
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -476,8 +477,7 @@ def save_task_force(
             # the institution's focal point (or its representatives) learns of it
             notify(
                 kind="network.task_force_added",
-                title=_("%(institution)s is now a member of the task force “%(name)s”")
-                % {"institution": institution.name, "name": task_force.name},
+                title=partial(_added_to_task_force, institution, task_force),
                 body=task_force.mandate,
                 url=task_force.get_absolute_url(),
                 institution=institution,
@@ -485,6 +485,14 @@ def save_task_force(
                 actor=actor,
             )
     return task_force
+
+
+def _added_to_task_force(institution: Institution, task_force: TaskForce) -> str:
+    """The notice's title, which ``notify`` renders in each recipient's language."""
+    return _("%(institution)s is now a member of the task force “%(name)s”") % {
+        "institution": institution.name,
+        "name": task_force.name,
+    }
 
 
 def delete_task_force(*, actor: User, task_force: TaskForce) -> None:

@@ -73,12 +73,17 @@ def _escalate(notification: Notification, now: dt.datetime) -> bool:
             return False
         copies = services.notify(
             kind=notification.kind,
-            title=_("For %(institution)s: %(title)s")
-            % {"institution": institution.name, "title": notification.title},
-            body=_("%(person)s, the focal point, has not acted on this yet.")
-            % {"person": notification.recipient.get_full_name() or notification.recipient}
-            + "\n"
-            + notification.body,
+            # in the deputy's language (the quoted title stays in the focal point's)
+            title=lambda: (
+                _("For %(institution)s: %(title)s")
+                % {"institution": institution.name, "title": notification.title}
+            ),
+            body=lambda: (
+                _("%(person)s, the focal point, has not acted on this yet.")
+                % {"person": notification.recipient.get_full_name() or notification.recipient}
+                + "\n"
+                + notification.body
+            ),
             url=notification.url,
             recipients=[deputy],
             target=(notification.target_type, notification.target_id)

@@ -2,13 +2,13 @@
 follows, and ``queue_mail``, the one way any app sends mail."""
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from zoneinfo import available_timezones
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from middleground.core.errors import ServiceError, check_length
@@ -129,14 +129,22 @@ def _must_mail_now(notification: Notification) -> bool:
     return frequency == Frequency.IMMEDIATELY
 
 
+#: a text, or a function returning it that ``notify`` calls in each recipient's language
+Text = str | Callable[[], str]
+
+
+def _text(value: Text) -> str:
+    return value() if callable(value) else str(value)
+
+
 def notify(
     *,
     kind: str,
-    title: str,
+    title: Text,
     url: str,
     recipients: Iterable[Any] = (),
     institution: Any = None,
-    body: str = "",
+    body: Text = "",
     target: Any = None,
     action_required: bool = False,
     due_at: dt.datetime | None = None,
@@ -148,11 +156,11 @@ def notify(
     Action-required notices (with ``due_at``) are mailed at once, as is information whose
     preference says "immediately"; the rest waits for the digest. ``target`` is a model
     instance or a ``(target_type, target_id)`` pair. The actor is not notified of their own
-    act. Returns the notices made.
+    act. ``title`` and ``body`` may be functions that return the text: they are then called
+    in each recipient's language (an institution's people need not share one), as is the mail.
+    Returns the notices made.
     """
     target_type, target_id = _target_key(target)
-    title = " ".join(str(title).split())[:300]
-    check_length(body, 5_000, field="body")
     people: list[tuple[Any, Any]] = []
     seen: set[int] = set()
     for user in recipients:
@@ -170,20 +178,21 @@ def notify(
         for user, on_behalf in people:
             if actor_id is not None and user.pk == actor_id:
                 continue
-            notification = Notification.objects.create(
-                recipient=user,
-                institution=on_behalf,
-                kind=kind[:60],
-                title=title,
-                body=body,
-                url=url[:500],
-                target_type=target_type,
-                target_id=target_id,
-                action_required=action_required,
-                due_at=due_at,
-            )
-            if _must_mail_now(notification):
-                mail_notification(notification)
+            with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+                notification = Notification.objects.create(
+                    recipient=user,
+                    institution=on_behalf,
+                    kind=kind[:60],
+                    title=" ".join(_text(title).split())[:300],
+                    body=check_length(_text(body), 5_000, field="body"),
+                    url=url[:500],
+                    target_type=target_type,
+                    target_id=target_id,
+                    action_required=action_required,
+                    due_at=due_at,
+                )
+                if _must_mail_now(notification):
+                    mail_notification(notification)
             made.append(notification)
     return made
 

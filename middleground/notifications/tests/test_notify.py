@@ -305,3 +305,25 @@ def test_focal_point_and_deputy_must_be_representatives_of_the_institution(world
     assert response.status_code == 200
     world.seoul.refresh_from_db()
     assert world.seoul.focal_point == carol
+
+
+def test_an_institutions_people_each_get_the_notice_in_their_own_language(world):
+    from django.utils.translation import gettext as _
+
+    seoul = world.seoul
+    carol = world.users["carol"]
+    User.objects.filter(pk=carol.pk).update(preferred_language="ru")
+    colleague = User.objects.create_user(
+        "minji", "minji@example.org", "x", role=Role.REPRESENTATIVE, institution=seoul
+    )
+    made = services.notify(
+        kind="test.language",
+        title=lambda: _("Institutions"),
+        body=lambda: _("Sign in"),
+        url="/",
+        institution=seoul,
+    )
+    titles = {n.recipient.username: (n.title, n.body) for n in made}
+    assert titles["minji"] == ("Institutions", "Sign in")
+    assert titles["carol"][0] != "Institutions" and titles["carol"][1] != "Sign in"
+    assert colleague.pk in {n.recipient_id for n in made}
