@@ -13,13 +13,23 @@ EXAMPLES=${MG_FUZZ_EXAMPLES:-20}
 # The server runs with BEHIND_PROXY=1: this header tells it the request came over TLS.
 PROXY_HEADER="X-Forwarded-Proto: https"
 
-token() {  # token USERNAME -> a bearer token, with the demo password
+totp_code() {  # the current RFC 6238 code of $MG_FUZZ_TOTP_SECRET (empty without one)
+  [ -n "${MG_FUZZ_TOTP_SECRET:-}" ] || return 0
+  .venv/bin/python -c '
+import base64, hashlib, hmac, os, struct, time
+key = base64.b32decode(os.environ["MG_FUZZ_TOTP_SECRET"])
+digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+offset = digest[-1] & 15
+print(f"{(struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 10**6:06d}")'
+}
+
+token() {  # token USERNAME [CODE] -> a bearer token, with the demo password
   curl -sf -H "$PROXY_HEADER" -H 'Content-Type: application/json' \
-    -d "{\"username\": \"$1\", \"password\": \"middle-ground-demo\", \"name\": \"api fuzz\"}" \
+    -d "{\"username\": \"$1\", \"password\": \"middle-ground-demo\", \"name\": \"api fuzz\", \"code\": \"${2:-}\"}" \
     "$BASE/api/v1/auth/token" | .venv/bin/python -c 'import json, sys; print(json.load(sys.stdin)["token"])'
 }
 BOB=$(token bob)
-ALICE=$(token alice)
+ALICE=$(token alice "$(totp_code)")
 CONFIG=$(mktemp --suffix=.toml)
 trap 'rm -f "$CONFIG"' EXIT
 .venv/bin/python scripts/api_fuzz_config.py "$BASE" "$ALICE" >"$CONFIG"

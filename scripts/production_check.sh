@@ -31,6 +31,15 @@ test -s "$STATIC_ROOT/staticfiles.json"
 echo "== a throwaway database with the demo"
 $PY manage.py migrate --noinput -v 0
 $PY manage.py demo -v 0 >/dev/null
+# Production requires two-factor for the secretariat: alice gets a throwaway TOTP secret here,
+# and the fuzzer signs in with its current code.
+export MG_FUZZ_TOTP_SECRET=$($PY -c 'import base64, secrets; print(base64.b32encode(secrets.token_bytes(20)).decode())')
+$PY manage.py shell -v 0 -c "
+import os
+from allauth.mfa.totp.internal.auth import TOTP
+from middleground.accounts.models import User
+TOTP.activate(User.objects.get(username='alice'), os.environ['MG_FUZZ_TOTP_SECRET'])
+"
 
 echo "== gunicorn with production settings on $BASE"
 .venv/bin/gunicorn middleground.config.wsgi:application -w 2 -b "127.0.0.1:${PORT}" \
