@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from middleground.core.errors import ServiceError, check_length
 
-from . import selectors
+from . import selectors, unsubscribe
 from .models import Follow, Frequency, MailStatus, Notification, OutgoingMail, Preference
 from .tasks import send_mail_task
 
@@ -110,7 +110,15 @@ def mail_notification(notification: Notification, *, subject: str = "") -> bool:
         subject=subject or notification.title,
         body="\n".join(lines),
         user=user,
-        headers={"X-Middleground-Kind": notification.kind},
+        headers={
+            "X-Middleground-Kind": notification.kind,
+            # information may be turned off in one click; a request to act may not
+            **(
+                {}
+                if notification.action_required
+                else unsubscribe.headers_for(user, f"kind:{notification.kind}")
+            ),
+        },
     )
     notification.emailed_at = timezone.now()
     notification.save(update_fields=["emailed_at"])

@@ -327,3 +327,24 @@ def test_an_institutions_people_each_get_the_notice_in_their_own_language(world)
     assert titles["minji"] == ("Institutions", "Sign in")
     assert titles["carol"][0] != "Institutions" and titles["carol"][1] != "Sign in"
     assert colleague.pk in {n.recipient_id for n in made}
+
+
+def test_information_mailed_at_once_offers_one_click_unsubscribe_and_a_request_to_act_does_not(
+    world, django_capture_on_commit_callbacks
+):
+    bob = world.users["bob"]
+    services.update_preference(user=bob, information_mail="immediately")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(kind="library.saved_search", title="News", url="/", recipients=[bob])
+        services.notify(
+            kind="delphi.reminder",
+            title="Act",
+            url="/",
+            recipients=[bob],
+            action_required=True,
+            due_at=timezone.now() + dt.timedelta(days=3),
+        )
+    headers = {m.subject: m.extra_headers for m in mail.outbox}
+    assert headers["News"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/notifications/unsubscribe/" in headers["News"]["List-Unsubscribe"]
+    assert "List-Unsubscribe" not in headers["Act"]
