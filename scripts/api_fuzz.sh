@@ -20,7 +20,8 @@ import base64, hashlib, hmac, os, struct, time
 key = base64.b32decode(os.environ["MG_FUZZ_TOTP_SECRET"])
 digest = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
 offset = digest[-1] & 15
-print(f"{(struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 10**6:06d}")'
+value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+print("%06d" % (value % 1000000))'
 }
 
 token() {  # token USERNAME [CODE] -> a bearer token, with the demo password
