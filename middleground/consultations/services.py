@@ -12,13 +12,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, F, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from middleground.accounts.models import Role, User
 from middleground.accounts.services import create_invitation, record_audit
 from middleground.core.errors import ServiceError, check_length
 from middleground.core.slugs import unique_slug
-from middleground.notifications.services import notify
+from middleground.notifications.services import absolute_url, notify
 
 from . import jobs, permissions, selectors
 from .models import (
@@ -294,18 +293,19 @@ def invite(
                     accept_url_base=accept_url_base,
                     reason=reason,
                     deadline=consultation.closes_at,
-                    url=settings.SITE_URL.rstrip("/") + consultation.get_absolute_url(),
+                    url=absolute_url(consultation.get_absolute_url()),
                 )
                 reached.append(invitee)
                 continue
-            with override(user.preferred_language or "en"):
-                title = _("%(inviter)s invites you to %(what)s") % {
-                    "inviter": _inviter(actor),
-                    "what": _("the consultation “%(t)s”") % {"t": consultation.title[:150]},
-                }
             if notify(
                 kind="consultation.invited",
-                title=title,
+                title=lambda: (
+                    _("%(inviter)s invites you to %(what)s")
+                    % {
+                        "inviter": _inviter(actor),
+                        "what": _("the consultation “%(t)s”") % {"t": consultation.title[:150]},
+                    }
+                ),
                 body=reason,
                 url=consultation.get_absolute_url(),
                 recipients=[user],

@@ -5,22 +5,21 @@ no partial data. Audit lines never name a pseudonym next to a person.
 """
 
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from middleground.accounts.models import Invitation, Role, User
 from middleground.accounts.services import create_invitation, record_audit
 from middleground.analysis import delphi as core
 from middleground.core.errors import ServiceError, check_length
 from middleground.network.models import FocusArea, Institution, TaskForce
-from middleground.notifications.services import notify
+from middleground.notifications.services import absolute_url, notify
 
 from . import stats
 from .models import (
@@ -523,7 +522,7 @@ def invite_panel(
                     accept_url_base=accept_url_base,
                     reason=reason,
                     deadline=deadline,
-                    url=settings.SITE_URL.rstrip("/") + study.get_absolute_url(),
+                    url=absolute_url(study.get_absolute_url()),
                 )
                 invite.invitation = invitation
             invite.save()
@@ -536,15 +535,13 @@ def _notify_added(
     actor: User, study: Study, user: User, open_round: Round | None, reason: str
 ) -> None:
     """An existing member added to the panel: action required while a round waits."""
-    with override(user.preferred_language or "en"):
-        title = _("%(inviter)s adds you to the Delphi panel “%(t)s”") % {
-            "inviter": actor.get_full_name() or actor.username,
-            "t": study.title[:150],
-        }
     waiting = open_round is not None and open_round.is_open and not study.is_simulated
     notify(
         kind="delphi.invited",
-        title=title,
+        title=lambda: (
+            _("%(inviter)s adds you to the Delphi panel “%(t)s”")
+            % {"inviter": actor.get_full_name() or actor.username, "t": study.title[:150]}
+        ),
         body=reason,
         url=reverse("delphi:answer", args=[study.slug]) if waiting else study.get_absolute_url(),
         recipients=[user],
@@ -864,6 +861,19 @@ def open_next_round(*, actor: User, study: Study, now=None) -> Round:
 # --------------------------------------------------------------------------- reminders
 
 
+def _reminder_title(round: Round) -> str:
+    return _("Reminder: round %(n)s of the Delphi study “%(t)s”") % {
+        "n": round.number,
+        "t": round.study.title,
+    }
+
+
+def _reminder_body(round: Round) -> str:
+    return _("You have not answered round %(n)s yet. Your answers are anonymous.") % {
+        "n": round.number
+    }
+
+
 def send_reminders(*, now=None) -> int:
     """Remind at most once per person, round and day, as an action-required notice due at
     the round's close (mailed at once, whatever the person's information mail says).
@@ -891,18 +901,10 @@ def send_reminders(*, now=None) -> int:
                         Reminder.objects.create(round=round, user=user, day=today)
                 except IntegrityError:
                     continue  # already reminded today for this round
-                with override(user.preferred_language or "en"):
-                    title = _("Reminder: round %(n)s of the Delphi study “%(t)s”") % {
-                        "n": round.number,
-                        "t": round.study.title,
-                    }
-                    body = _(
-                        "You have not answered round %(n)s yet. Your answers are anonymous."
-                    ) % {"n": round.number}
                 notify(
                     kind="delphi.reminder",
-                    title=title,
-                    body=body,
+                    title=partial(_reminder_title, round),
+                    body=partial(_reminder_body, round),
                     url=reverse("delphi:answer", args=[round.study.slug]),
                     recipients=[user],
                     target=round.study,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import IO, Any
 
 from django.conf import settings
@@ -18,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -244,6 +244,13 @@ DIGEST_PERIOD = {Frequency.DAILY: dt.timedelta(days=1), Frequency.WEEKLY: dt.tim
 DIGEST_SLACK = dt.timedelta(minutes=30)  # cron runs hourly; do not skip a day by a minute
 
 
+def _saved_search_title(saved: SavedSearch, count: int) -> str:
+    return _("%(n)s new documents match your saved search “%(name)s”") % {
+        "n": count,
+        "name": saved.name,
+    }
+
+
 def send_digests(*, now: dt.datetime | None = None, base_url: str = "") -> int:
     """One ``library.saved_search`` notice per due saved search with new readable matches;
     the person's digest (``notifications.digests``) carries it. Returns the notices made."""
@@ -260,18 +267,13 @@ def send_digests(*, now: dt.datetime | None = None, base_url: str = "") -> int:
         page = selectors.search(saved.user, params, limit=20, with_facets=False)
         with transaction.atomic():
             if page.count:
-                with override(saved.user.preferred_language or "en"):
-                    title = _("%(n)s new documents match your saved search “%(name)s”") % {
-                        "n": page.count,
-                        "name": saved.name,
-                    }
                 lines = []
                 for hit in page.hits:
                     lines.append(f"- {hit.document.title[:200]}")
                     lines.append(f"  {base_url}{hit.document.get_absolute_url()}")
                 notify(
                     kind="library.saved_search",
-                    title=title,
+                    title=partial(_saved_search_title, saved, page.count),
                     body="\n".join(lines)[:5000],
                     url=reverse("library:index") + "?" + urlencode(saved.params, doseq=True),
                     recipients=[saved.user],

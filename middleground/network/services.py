@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from middleground.accounts.models import Role, User
 from middleground.accounts.services import record_audit
@@ -269,23 +268,24 @@ def decide_application(
     return application
 
 
+def _decision_title(application: MembershipApplication) -> str:
+    if application.status == ApplicationStatus.APPROVED:
+        return _("Your application for %(name)s was approved") % {
+            "name": application.institution.name
+        }
+    return _("Your application for %(name)s was not approved") % {
+        "name": application.institution.name
+    }
+
+
 def _notify_decision(actor: User, application: MembershipApplication) -> None:
     """The applicant learns the secretariat's decision (information)."""
     applicant = application.submitted_by
     if applicant is None:
         return
-    with override(applicant.preferred_language or "en"):
-        if application.status == ApplicationStatus.APPROVED:
-            title = _("Your application for %(name)s was approved") % {
-                "name": application.institution.name
-            }
-        else:
-            title = _("Your application for %(name)s was not approved") % {
-                "name": application.institution.name
-            }
     notify(
         kind="network.application_decided",
-        title=title,
+        title=partial(_decision_title, application),
         body=application.decision_note,
         url=application.institution.get_absolute_url(),
         recipients=[applicant],
