@@ -61,6 +61,11 @@ class User(AbstractUser):
         )
 
     @property
+    def display_name(self) -> str:
+        """How the platform names the person to others: the full name, else the username."""
+        return self.get_full_name() or self.username
+
+    @property
     def verified_email(self) -> str:
         """The address invitations by e-mail may match: empty unless the person verified it."""
         return self.email if self.email and self.email_verified else ""

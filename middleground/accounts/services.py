@@ -46,7 +46,7 @@ def invitation_mail(
     url: str = "",
 ) -> tuple[str, str]:
     """Subject and text of an invitation: what for, who invites, why, by when, the way in."""
-    inviter = actor.get_full_name() or actor.username
+    inviter = actor.display_name
     organisation = getattr(actor, "institution", None)
     if organisation is not None:
         inviter = f"{inviter} ({organisation.name})"

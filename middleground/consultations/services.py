@@ -236,10 +236,6 @@ def _check_anonymity_change(consultation: Consultation, anonymity: str) -> None:
         )
 
 
-def _inviter(actor: User) -> str:
-    return actor.get_full_name() or actor.username
-
-
 def invite(
     *, actor: User, consultation: Consultation, emails: list[str], accept_url_base: str
 ) -> list[Invitee]:
@@ -302,7 +298,7 @@ def invite(
                 title=lambda: (
                     _("%(inviter)s invites you to %(what)s")
                     % {
-                        "inviter": _inviter(actor),
+                        "inviter": actor.display_name,
                         "what": _("the consultation “%(t)s”") % {"t": consultation.title[:150]},
                     }
                 ),

@@ -123,7 +123,7 @@ def panel_status(user: Any, study: Study) -> list[dict[str, Any]]:
         u = seat.user
         people.append(
             {
-                "name": u.get_full_name() or u.username,
+                "name": u.display_name,
                 "email": u.email,
                 "done": u.pk in done,
             }
@@ -140,7 +140,7 @@ def named_answers(user: Any, study: Study) -> dict[str, str]:
     if not (study.is_named and can_manage(user, study)):
         raise PermissionDenied
     return {
-        s.panellist.pseudonym: (s.user.get_full_name() or s.user.username)
+        s.panellist.pseudonym: s.user.display_name
         for s in PanelSeat.objects.filter(study=study).select_related("user", "panellist")
     }
 

@@ -540,7 +540,7 @@ def _notify_added(
         kind="delphi.invited",
         title=lambda: (
             _("%(inviter)s adds you to the Delphi panel “%(t)s”")
-            % {"inviter": actor.get_full_name() or actor.username, "t": study.title[:150]}
+            % {"inviter": actor.display_name, "t": study.title[:150]}
         ),
         body=reason,
         url=reverse("delphi:answer", args=[study.slug]) if waiting else study.get_absolute_url(),

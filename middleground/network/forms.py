@@ -72,7 +72,7 @@ class InstitutionForm(forms.Form):
         cast(forms.ChoiceField, self.fields["focus_areas"]).choices = _focus_choices()
         if institution is not None:  # editing: name who receives the institution's notices
             people = [("", _("None"))] + [
-                (str(u.pk), u.get_full_name() or u.username)
+                (str(u.pk), u.display_name)
                 for u in institution.users.filter(role=Role.REPRESENTATIVE, is_active=True)
             ]
             self.fields["focal_point"] = forms.ChoiceField(

@@ -80,7 +80,7 @@ def _escalate(notification: Notification, now: dt.datetime) -> bool:
             ),
             body=lambda: (
                 _("%(person)s, the focal point, has not acted on this yet.")
-                % {"person": notification.recipient.get_full_name() or notification.recipient}
+                % {"person": notification.recipient.display_name}
                 + "\n"
                 + notification.body
             ),
