@@ -21,6 +21,8 @@ from middleground.library.api import router as library_router
 from middleground.network.api import router as network_router
 from middleground.notifications.api import router as notifications_router
 from middleground.reformlab.api import router as reformlab_router
+from middleground.strategies.api import router as strategies_router
+from middleground.strategies.endorsement_api import router as endorsements_router
 
 
 class BearerToken(HttpBearer):
@@ -134,6 +136,8 @@ api.add_router("/delphi", delphi_router, tags=["delphi"])
 api.add_router("/library", library_router, tags=["library"])
 api.add_router("/reformlab", reformlab_router, tags=["reformlab"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
+api.add_router("/strategies", strategies_router, tags=["strategies"])
+api.add_router("/strategies", endorsements_router, tags=["strategies"])
 
 
 def _error(request, status: int, detail: str, field: str | None = None, **extra):

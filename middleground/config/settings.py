@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "middleground.library",
     "middleground.reformlab",
     "middleground.notifications",
+    "middleground.strategies",
     "middleground.dashboard",  # the home page and "My page": on top of every app
 ]
 

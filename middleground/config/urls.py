@@ -20,6 +20,7 @@ urlpatterns = [
     path("library/", include("middleground.library.urls")),
     path("reformlab/", include("middleground.reformlab.urls")),
     path("notifications/", include("middleground.notifications.urls")),
+    path("strategies/", include("middleground.strategies.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
