@@ -31,6 +31,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from middleground.accounts.services import record_audit
 from middleground.analysis.breadth import BreadthResult, BreadthRule, Endorser, evaluate
@@ -41,6 +42,7 @@ from middleground.notifications import services as notifications
 from . import permissions, publication, versioning
 from .models import (
     RESERVATION_MAX,
+    AmendmentState,
     Endorsement,
     EndorsementCall,
     Position,
@@ -228,6 +230,19 @@ def open_call(
                 _("Only a strategy in drafting can be put to endorsement; this one is: %(s)s.")
                 % {"s": locked.get_status_display()},
                 field="status",
+            )
+        still_open = strategy.amendments.filter(
+            state__in=[AmendmentState.DRAFT, AmendmentState.EVALUATING]
+        ).count()
+        if still_open:
+            raise ServiceError(
+                ngettext(
+                    "Decide the %(n)d open amendment before putting the text to endorsement.",
+                    "Decide the %(n)d open amendments before putting the text to endorsement.",
+                    still_open,
+                )
+                % {"n": still_open},
+                field="amendments",
             )
         if version is None:
             version = strategy.latest_version()

@@ -84,6 +84,24 @@ def test_a_deadline_in_the_past_is_refused_and_nothing_changes(world):
     assert not strategy.latest_version().is_published
 
 
+def test_open_amendments_must_be_decided_before_the_text_goes_to_endorsement(world):
+    from middleground.strategies import services
+
+    strategy = drafting_strategy(world)
+    paragraph = strategy.paragraphs.first()
+    amendment = services.propose_amendment(
+        actor=world.users["carol"], strategy=strategy, paragraph=paragraph, kind="delete"
+    )
+    with pytest.raises(ServiceError) as err:
+        endorsements.open_call(actor=world.users["bob"], strategy=strategy, deadline=later())
+    assert err.value.field == "amendments" and "1 open amendment" in err.value.message
+    assert not EndorsementCall.objects.exists()
+    assert not strategy.latest_version().is_published
+    services.reject_amendment(actor=world.users["bob"], amendment=amendment, reason="Keep it.")
+    endorsements.open_call(actor=world.users["bob"], strategy=strategy, deadline=later())
+    assert EndorsementCall.objects.count() == 1
+
+
 def test_a_strategy_already_open_cannot_be_opened_again(world):
     strategy = open_strategy(world)
     with pytest.raises(ServiceError) as err:
