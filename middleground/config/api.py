@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from middleground.accountability.api import commitments_router, compliance_router
 from middleground.accounts.api import router as accounts_router
 from middleground.accounts.models import Visitor
 from middleground.accounts.services import user_for_api_token
@@ -138,6 +139,8 @@ api.add_router("/reformlab", reformlab_router, tags=["reformlab"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
 api.add_router("/strategies", strategies_router, tags=["strategies"])
 api.add_router("/strategies", endorsements_router, tags=["strategies"])
+api.add_router("/commitments", commitments_router, tags=["accountability"])
+api.add_router("/compliance", compliance_router, tags=["accountability"])
 
 
 def _error(request, status: int, detail: str, field: str | None = None, **extra):

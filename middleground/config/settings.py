@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "middleground.reformlab",
     "middleground.notifications",
     "middleground.strategies",
+    "middleground.accountability",
     "middleground.dashboard",  # the home page and "My page": on top of every app
 ]
 

@@ -1,0 +1,275 @@
+"""Permission-checked reads of commitments and compliance cycles.
+
+404 for what the user may not see; PermissionDenied for what they may see but not change.
+
+What each reader sees of a cycle (``visible_cells``):
+
+* a final cycle: every cell and its final score, for whoever may read the strategy;
+* the secretariat: every cell and its draft score at every step;
+* in draft, an assessor sees only the cells of the commitments assigned to them, each with
+  *their own* score — never the other assessor's, nor the agreed draft score, nor whether
+  the two agree, so the two assess independently;
+* in review, assessors see every cell's draft score; the member concerned only its own cells.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from middleground.accounts.models import Role
+from middleground.analysis import compliance
+from middleground.strategies.models import Strategy
+from middleground.strategies.permissions import visible_q
+
+from .models import (
+    Assessment,
+    Assignment,
+    CellResult,
+    CellStatus,
+    Commitment,
+    CommitmentMember,
+    Cycle,
+    CycleStatus,
+    RollUp,
+)
+from .permissions import can_manage, can_view_cycle, is_assessor, speaks_for
+
+
+def _strategies(user: Any) -> QuerySet[Strategy]:
+    return Strategy.objects.filter(visible_q(user))
+
+
+def commitments(user: Any, *, strategy_id: int | None = None) -> QuerySet[Commitment]:
+    """Commitments of the strategies the user may read, in their order."""
+    qs = Commitment.objects.filter(strategy__in=_strategies(user).values("pk"))
+    if strategy_id is not None:
+        qs = qs.filter(strategy_id=strategy_id)
+    return (
+        qs.select_related("strategy", "focus_area")
+        .prefetch_related("members__institution", "members__country")
+        .order_by("strategy_id", "position", "pk")
+    )
+
+
+def get_commitment(user: Any, pk: int) -> Commitment:
+    commitment = commitments(user).filter(pk=pk).first()
+    if commitment is None:
+        raise Http404
+    return commitment
+
+
+def get_member(user: Any, commitment: Commitment, pk: int) -> CommitmentMember:
+    member = commitment.members.select_related("institution", "country").filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def get_strategy_for_manage(user: Any, pk: int) -> Strategy:
+    strategy = _strategies(user).filter(pk=pk).first()
+    if strategy is None:
+        raise Http404
+    if not can_manage(user):
+        raise PermissionDenied
+    return strategy
+
+
+def _spoken_for_q(user: Any, prefix: str) -> Q | None:
+    """Members ``user`` speaks for, as a filter on ``<prefix>institution`` / ``country``."""
+    if not user.is_authenticated or user.role != Role.REPRESENTATIVE or not user.institution_id:
+        return None
+    q = Q(**{f"{prefix}institution_id": user.institution_id})
+    institution = user.institution
+    if institution.is_member:
+        q |= Q(**{f"{prefix}country_id": institution.country_id})
+    return q
+
+
+def cycles(user: Any, *, strategy_id: int | None = None) -> QuerySet[Cycle]:
+    """``permissions.can_view_cycle`` in SQL."""
+    qs = Cycle.objects.filter(strategy__in=_strategies(user).values("pk"))
+    if not can_manage(user):
+        visible = Q(status=CycleStatus.FINAL)
+        if user.is_authenticated:
+            visible |= Q(pk__in=Assignment.objects.filter(assessor=user).values("cycle_id"))
+            spoken = _spoken_for_q(user, "")
+            if spoken is not None:
+                strategies = CommitmentMember.objects.filter(spoken).values(
+                    "commitment__strategy_id"
+                )
+                visible |= Q(status=CycleStatus.REVIEW, strategy_id__in=strategies)
+        qs = qs.filter(visible)
+    if strategy_id is not None:
+        qs = qs.filter(strategy_id=strategy_id)
+    return qs.select_related("strategy").order_by("strategy_id", "opened_at", "pk")
+
+
+def get_cycle(user: Any, pk: int) -> Cycle:
+    cycle = cycles(user).filter(pk=pk).first()
+    if cycle is None:
+        raise Http404
+    return cycle
+
+
+def get_cycle_for_manage(user: Any, pk: int) -> Cycle:
+    cycle = get_cycle(user, pk)
+    if not can_manage(user):
+        raise PermissionDenied
+    return cycle
+
+
+def get_cycle_for_scoring(user: Any, pk: int) -> Cycle:
+    cycle = get_cycle(user, pk)
+    if not (can_manage(user) or is_assessor(user, cycle)):
+        raise PermissionDenied
+    return cycle
+
+
+@dataclass(frozen=True)
+class CellView:
+    """A cell as one reader may see it: ``score`` is the final, the draft or the reader's own
+    score (see the module docstring)."""
+
+    cell: CellResult
+    score: int | None
+    status: str
+    reply_status: str
+
+
+def _cells(cycle: Cycle) -> QuerySet[CellResult]:
+    return cycle.cells.select_related(
+        "commitment__focus_area", "member__institution__country", "member__country"
+    ).order_by("commitment__position", "commitment_id", "member_id")
+
+
+def visible_cells(user: Any, cycle: Cycle) -> list[CellView]:
+    if not can_view_cycle(user, cycle):
+        raise Http404
+    cells = list(_cells(cycle))
+    if cycle.status == CycleStatus.FINAL:
+        return [CellView(c, c.final_score, c.status, c.reply_status) for c in cells]
+    if can_manage(user):
+        return [CellView(c, c.draft_score, c.status, c.reply_status) for c in cells]
+    assigned = set(
+        Assignment.objects.filter(cycle=cycle, assessor=user).values_list(
+            "commitment_id", flat=True
+        )
+    )
+    if cycle.status == CycleStatus.DRAFT:
+        own = dict(
+            Assessment.objects.filter(cycle=cycle, assessor=user).values_list("member_id", "score")
+        )
+        return [
+            CellView(
+                c,
+                own.get(c.member_id),
+                CellStatus.SCORED if c.member_id in own else CellStatus.UNSCORED,
+                c.reply_status,
+            )
+            for c in cells
+            if c.commitment_id in assigned
+        ]
+    if assigned:  # review, an assessor of the cycle
+        return [CellView(c, c.draft_score, c.status, c.reply_status) for c in cells]
+    return [
+        CellView(c, c.draft_score, c.status, c.reply_status)
+        for c in cells
+        if speaks_for(user, c.member)
+    ]
+
+
+def get_cell(user: Any, pk: int) -> CellResult:
+    """A cell the user may see (in a cycle they may see)."""
+    cell = (
+        CellResult.objects.select_related("cycle__strategy", "member__institution")
+        .filter(pk=pk)
+        .first()
+    )
+    if cell is None or not cycles(user).filter(pk=cell.cycle_id).exists():
+        raise Http404
+    if not any(v.cell.pk == cell.pk for v in visible_cells(user, cell.cycle)):
+        raise Http404
+    return cell
+
+
+def assessments_of(user: Any, cell: CellResult) -> list[Assessment]:
+    """Both assessors' scores of a cell, for reconciliation: the secretariat only (and
+    everyone with access once the cycle is final, as the record of how it was scored)."""
+    if not (can_manage(user) or (cell.cycle.is_final and can_view_cycle(user, cell.cycle))):
+        raise PermissionDenied
+    return list(
+        Assessment.objects.filter(
+            cycle_id=cell.cycle_id, commitment_id=cell.commitment_id, member_id=cell.member_id
+        ).select_related("assessor")
+    )
+
+
+def own_assessments(user: Any, cycle: Cycle) -> list[Assessment]:
+    if not user.is_authenticated:
+        return []
+    return list(Assessment.objects.filter(cycle=cycle, assessor=user).order_by("pk"))
+
+
+def member_group(member: CommitmentMember) -> str:
+    """The member's UN regional group (an institution's: its country's)."""
+    if member.institution is not None:
+        return member.institution.country.regional_group or ""
+    if member.country is not None:
+        return member.country.regional_group or ""
+    return ""
+
+
+def to_cells(cycle: Cycle, views: list[CellView]) -> list[compliance.Cell]:
+    weighted = cycle.roll_up == RollUp.WEIGHTED
+    return [
+        compliance.Cell(
+            member=v.cell.member.member_key(),
+            commitment=v.cell.commitment.code,
+            score=v.score,
+            cycle=str(cycle.pk),
+            focus_area=v.cell.commitment.focus_area.slug if v.cell.commitment.focus_area else "",
+            regional_group=member_group(v.cell.member),
+            weight=v.cell.commitment.weight if weighted else 1.0,
+        )
+        for v in views
+    ]
+
+
+def cycle_summary(cycle: Cycle, views: list[CellView] | None = None) -> compliance.Summary:
+    """The averages of a cycle's cells (final scores once final, else draft scores), by
+    member, commitment, focus area and regional group. ``views``: the cells one reader may
+    see (``visible_cells``); all the cells by default."""
+    if views is None:
+        score_of = (lambda c: c.final_score) if cycle.is_final else (lambda c: c.draft_score)
+        views = [CellView(c, score_of(c), c.status, c.reply_status) for c in _cells(cycle)]
+    return compliance.summarise(to_cells(cycle, views))
+
+
+def matrix_for(user: Any, cycle: Cycle, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The member x commitment table the user may see, optionally filtered by
+    ``focus_area`` (slug), ``regional_group``, ``member`` (key) or ``commitment`` (code)."""
+    filters = filters or {}
+    views = visible_cells(user, cycle)
+    cells = to_cells(cycle, views)
+    keep = [
+        (v, c)
+        for v, c in zip(views, cells, strict=True)
+        if (not filters.get("focus_area") or c.focus_area == filters["focus_area"])
+        and (not filters.get("regional_group") or c.regional_group == filters["regional_group"])
+        and (not filters.get("member") or c.member == filters["member"])
+        and (not filters.get("commitment") or c.commitment == filters["commitment"])
+    ]
+    kept = [c for _v, c in keep]
+    members, codes, rows = compliance.matrix(kept)
+    names = {c.member: v.cell.member.name for v, c in keep}
+    texts = {c.commitment: v.cell.commitment.text for v, c in keep}
+    return {
+        "members": [{"key": m, "name": names[m]} for m in members],
+        "commitments": [{"code": k, "text": texts[k]} for k in codes],
+        "rows": rows,
+        "summary": compliance.summarise(kept),
+    }
