@@ -22,6 +22,9 @@ from middleground.library.api import router as library_router
 from middleground.network.api import router as network_router
 from middleground.notifications.api import router as notifications_router
 from middleground.reformlab.api import router as reformlab_router
+from middleground.forum.api import events_router, sessions_router
+from middleground.forum.live_api import router as live_router
+from middleground.forum.registration_api import router as registrations_router
 from middleground.strategies.api import router as strategies_router
 from middleground.strategies.endorsement_api import router as endorsements_router
 
@@ -139,6 +142,10 @@ api.add_router("/reformlab", reformlab_router, tags=["reformlab"])
 api.add_router("/notifications", notifications_router, tags=["notifications"])
 api.add_router("/strategies", strategies_router, tags=["strategies"])
 api.add_router("/strategies", endorsements_router, tags=["strategies"])
+api.add_router("/events", events_router, tags=["forum"])
+api.add_router("/events", registrations_router, tags=["forum"])
+api.add_router("/sessions", sessions_router, tags=["forum"])
+api.add_router("/live", live_router, tags=["forum"])
 api.add_router("/commitments", commitments_router, tags=["accountability"])
 api.add_router("/compliance", compliance_router, tags=["accountability"])
 

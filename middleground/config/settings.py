@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "middleground.notifications",
     "middleground.strategies",
     "middleground.accountability",
+    "middleground.forum",
     "middleground.dashboard",  # the home page and "My page": on top of every app
 ]
 

@@ -21,6 +21,8 @@ urlpatterns = [
     path("reformlab/", include("middleground.reformlab.urls")),
     path("notifications/", include("middleground.notifications.urls")),
     path("strategies/", include("middleground.strategies.urls")),
+    path("forum/", include("middleground.forum.urls")),
+    path("live/", include("middleground.forum.live_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,0 +1,6 @@
+"""(being written)"""
+
+from ninja import Router
+
+events_router = Router()
+sessions_router = Router()

@@ -1,0 +1,7 @@
+"""(being written)"""
+
+ROWS: list = []
+
+
+def world_values(world) -> dict:
+    return {}
