@@ -25,7 +25,7 @@ from .models import EvidenceKind, Paragraph, ParagraphKind, Section, Strategy
 
 R, N = ParagraphKind.RECOMMENDATION, ParagraphKind.NARRATIVE
 
-DIGITAL_TRUST = {
+DIGITAL_TRUST: dict[str, Any] = {
     "title": "Trust in cross-border data: a joint strategy of middle powers (demo)",
     "summary": "How the alliance's members can make data flows across blocs trustworthy: "
     "mutual recognition of safeguards, shared incident reporting and open standards.",
@@ -78,7 +78,7 @@ DIGITAL_TRUST = {
     ],
 }
 
-WATER = {
+WATER: dict[str, Any] = {
     "title": "Sharing water data in Central Asia (demo)",
     "summary": "A basin-wide approach to water data, drawn from the alliance's Delphi panel.",
     "sections": [
