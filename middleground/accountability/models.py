@@ -412,3 +412,42 @@ class SelfReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.status}"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Imported")
+    REJECTED = "rejected", _("Rejected: nothing stored")
+    FAILED = "failed", _("Failed: nothing stored")
+
+
+class ImportJob(models.Model):
+    """One import of commitments, scores and self-reports into a strategy (``interop``):
+    its progress (rows checked of the total), and the report of every bad row."""
+
+    strategy = models.ForeignKey(
+        "strategies.Strategy", on_delete=models.CASCADE, related_name="compliance_imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    #: the rows to import (as parsed), kept until the job has run
+    data = models.JSONField(default=list, blank=True)
+    #: ``[{"row": n, "field": name, "message": text}]`` — the first data row is row 1
+    errors = models.JSONField(default=list, blank=True)
+    #: what the import did: ``{"<record>": {"created": n, "updated": n, "unchanged": n}}``
+    summary = models.JSONField(default=dict, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} into {self.strategy_id}: {self.status}"

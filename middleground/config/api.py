@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from middleground.accountability.api import commitments_router, compliance_router
+from middleground.accountability.io_api import io_router as compliance_io_router
 from middleground.accounts.api import router as accounts_router
 from middleground.accounts.models import Visitor
 from middleground.accounts.services import user_for_api_token
@@ -148,6 +149,7 @@ api.add_router("/sessions", sessions_router, tags=["forum"])
 api.add_router("/live", live_router, tags=["forum"])
 api.add_router("/commitments", commitments_router, tags=["accountability"])
 api.add_router("/compliance", compliance_router, tags=["accountability"])
+api.add_router("/compliance", compliance_io_router, tags=["accountability"])
 
 
 def _error(request, status: int, detail: str, field: str | None = None, **extra):
