@@ -121,13 +121,26 @@ class ParagraphForm(ParagraphFields):
         self.fields["section"].choices = [(s.pk, s.title) for s in sections]  # type: ignore[attr-defined]
 
 
-class CommentForm(forms.Form):
+class OnSharedPage(forms.Form):
+    """A form shown beside others on the paragraph page: its ids carry its own prefix, so
+    that each label points at its own field (all three have a ``text``)."""
+
+    id_prefix = "f"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
+
+class CommentForm(OnSharedPage):
+    id_prefix = "comment"
     text = forms.CharField(
         label=_("Comment"), max_length=COMMENT_MAX, widget=forms.Textarea({"rows": 3, "cols": 70})
     )
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(OnSharedPage):
+    id_prefix = "amend"
     kind = forms.ChoiceField(
         label=_("Change"), choices=AmendmentKind.choices, widget=forms.RadioSelect
     )
@@ -175,7 +188,8 @@ class DecisionForm(forms.Form):
     )
 
 
-class MergeForm(forms.Form):
+class MergeForm(OnSharedPage):
+    id_prefix = "merge"
     amendments = forms.MultipleChoiceField(
         label=_("Amendments to merge"), choices=[], widget=forms.CheckboxSelectMultiple
     )
