@@ -273,3 +273,205 @@ def matrix_for(user: Any, cycle: Cycle, filters: Mapping[str, Any] | None = None
         "rows": rows,
         "summary": compliance.summarise(kept),
     }
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def rolled_up(cycle: Cycle, views: list[CellView] | None = None) -> list[dict[str, Any]]:
+    """Each parent commitment's average from its children's averages, by the cycle's
+    declared ``roll_up`` method (``compliance.roll_up``): ``[{"code", "text", "children",
+    "average", "percent"}]`` in commitment order. ``views``: the cells a reader may see."""
+    summary = cycle_summary(cycle, views)
+    parents = (
+        Commitment.objects.filter(strategy_id=cycle.strategy_id, children__isnull=False)
+        .distinct()
+        .prefetch_related("children")
+        .order_by("position", "pk")
+    )
+    out = []
+    for parent in parents:
+        children = sorted(parent.children.all(), key=lambda c: (c.position, c.pk))
+        pairs = [
+            (
+                summary.by_commitment[c.code].average if c.code in summary.by_commitment else None,
+                c.weight,
+            )
+            for c in children
+        ]
+        value = compliance.roll_up(
+            pairs, "weighted" if cycle.roll_up == RollUp.WEIGHTED else "mean"
+        )
+        out.append(
+            {
+                "code": parent.code,
+                "text": parent.text,
+                "children": [c.code for c in children],
+                "average": value,
+                "percent": compliance.percent(value),
+            }
+        )
+    return out
+
+
+def assessor_agreement(cycle: Cycle) -> compliance.Agreement:
+    """The slot-1 and slot-2 assessors' scores of the same cells (``compliance.agreement``):
+    only the commitments with two assessors count, each cell a pair (unscored sides left out)."""
+    slots: dict[tuple[int, int], int] = {
+        (a.commitment_id, a.assessor_id): a.slot for a in Assignment.objects.filter(cycle=cycle)
+    }
+    pairs: dict[tuple[int, int], list[int | None]] = {}
+    for a in Assessment.objects.filter(cycle=cycle).order_by("pk"):
+        slot = slots.get((a.commitment_id, a.assessor_id))
+        if slot in (1, 2):
+            pairs.setdefault((a.commitment_id, a.member_id), [None, None])[slot - 1] = a.score
+    firsts = [p[0] for p in pairs.values()]
+    seconds = [p[1] for p in pairs.values()]
+    return compliance.agreement(firsts, seconds)
+
+
+def default_cycle(user: Any, strategy: Strategy) -> Cycle | None:
+    """The cycle a dashboard shows first: the latest final one, else the latest the user
+    may see."""
+    visible = cycles(user, strategy_id=strategy.pk)
+    final = visible.filter(status=CycleStatus.FINAL).order_by("-finalised_at", "-pk").first()
+    return final or visible.order_by("-opened_at", "-pk").first()
+
+
+def get_strategy(user: Any, slug: str) -> Strategy:
+    strategy = _strategies(user).filter(slug=slug).first()
+    if strategy is None:
+        raise Http404
+    return strategy
+
+
+def member_country(member: CommitmentMember) -> Any:
+    """The member's country (an institution's: its own), or None for a partner."""
+    if member.institution is not None:
+        return member.institution.country
+    return member.country
+
+
+def _keep(view: CellView, filters: Mapping[str, Any], blocs: dict[str, set[str]]) -> bool:
+    member, commitment = view.cell.member, view.cell.commitment
+    country = member_country(member)
+    if filters.get("country") and (country is None or country.code != filters["country"]):
+        return False
+    if filters.get("regional_group") and member_group(member) != filters["regional_group"]:
+        return False
+    if filters.get("bloc") and (
+        country is None or filters["bloc"] not in blocs.get(country.code, set())
+    ):
+        return False
+    area = commitment.focus_area.slug if commitment.focus_area else ""
+    return not (filters.get("focus_area") and area != filters["focus_area"])
+
+
+def dashboard(user: Any, cycle: Cycle, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The member x commitment grid of the cells ``user`` may see, filtered by ``country``
+    (code), ``regional_group``, ``bloc`` (code) and ``focus_area`` (slug): members (rows,
+    by name) with their cells and averages, commitments (columns) with theirs, overall."""
+    from middleground.network.models import Country
+
+    filters = filters or {}
+    views = visible_cells(user, cycle)
+    blocs: dict[str, set[str]] = {}
+    if filters.get("bloc"):
+        for code, bloc in Country.blocs.through.objects.values_list("country_id", "bloc__code"):
+            blocs.setdefault(code, set()).add(bloc)
+    kept = [v for v in views if _keep(v, filters, blocs)]
+    summary = compliance.summarise(to_cells(cycle, kept))
+    commitments_seen: dict[str, Commitment] = {}
+    members_seen: dict[str, CommitmentMember] = {}
+    grid: dict[tuple[str, str], CellView] = {}
+    for v in kept:
+        key = v.cell.member.member_key()
+        commitments_seen.setdefault(v.cell.commitment.code, v.cell.commitment)
+        members_seen.setdefault(key, v.cell.member)
+        grid[(key, v.cell.commitment.code)] = v
+    columns = sorted(commitments_seen.values(), key=lambda c: (c.position, c.pk))
+    rows = [
+        {
+            "key": key,
+            "member": member,
+            "cells": [grid.get((key, c.code)) for c in columns],
+            "average": summary.by_member.get(key),
+        }
+        for key, member in sorted(members_seen.items(), key=lambda kv: kv[1].name.lower())
+    ]
+    return {
+        "columns": [
+            {"commitment": c, "average": summary.by_commitment.get(c.code)} for c in columns
+        ],
+        "rows": rows,
+        "overall": summary.overall,
+        "summary": summary,
+        "cells": kept,
+    }
+
+
+def trend_series(user: Any, strategy: Strategy) -> dict[str, Any]:
+    """Final cycles of the strategy in order (a corrected cycle replaced by its latest
+    revision) and each member's and the overall average per cycle."""
+    finals = list(
+        cycles(user, strategy_id=strategy.pk)
+        .filter(status=CycleStatus.FINAL)
+        .exclude(revisions__isnull=False)
+        .order_by("finalised_at", "pk")
+    )
+    cells: list[compliance.Cell] = []
+    names: dict[str, str] = {}
+    for cycle in finals:
+        views = visible_cells(user, cycle)
+        cells += to_cells(cycle, views)
+        names.update({v.cell.member.member_key(): v.cell.member.name for v in views})
+    series = compliance.trends(cells, [str(c.pk) for c in finals])
+    return {"cycles": finals, "series": series, "names": names}
+
+
+def member_cells(user: Any, kind: str, ident: str) -> dict[str, Any]:
+    """What one member's page shows: its commitment bindings in strategies the user may
+    read, and per binding the cells (in cycles the user may see, as ``visible_cells``
+    shows them) and self-reports. Http404 for a member bound by nothing visible."""
+    field = {"institution": "institution_id", "country": "country_id", "partner": "partner"}
+    if kind not in field:
+        raise Http404
+    lookup: dict[str, Any] = {field[kind]: ident}
+    if kind == "institution":
+        if not str(ident).isdigit():
+            raise Http404
+        lookup = {"institution_id": int(ident)}
+    bindings = list(
+        CommitmentMember.objects.filter(
+            commitment__strategy__in=_strategies(user).values("pk"), **lookup
+        )
+        .select_related("commitment__strategy", "institution__country", "country")
+        .order_by("commitment__strategy_id", "commitment__position", "pk")
+    )
+    if not bindings:
+        raise Http404
+    ids = {b.pk for b in bindings}
+    strategies = {b.commitment.strategy_id for b in bindings}
+    by_member: dict[int, list[CellView]] = {pk: [] for pk in ids}
+    for cycle in cycles(user).filter(strategy_id__in=strategies):
+        for v in visible_cells(user, cycle):
+            if v.cell.member_id in ids:
+                by_member[v.cell.member_id].append(v)
+    from .models import SelfReport
+
+    reports: dict[int, list[SelfReport]] = {pk: [] for pk in ids}
+    for report in SelfReport.objects.filter(member_id__in=ids).select_related("after_cycle"):
+        reports[report.member_id].append(report)
+    return {
+        "member": bindings[0],
+        "bindings": [
+            {"binding": b, "cells": by_member[b.pk], "reports": reports[b.pk]} for b in bindings
+        ],
+    }
+
+
+def strategies_with_commitments(user: Any) -> QuerySet[Strategy]:
+    """The strategies the user may read that have commitments, by title."""
+    return (
+        _strategies(user).filter(pk__in=Commitment.objects.values("strategy_id")).order_by("title")
+    )

@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -637,7 +638,7 @@ def send_for_review(*, actor: Any, cycle: Cycle, reply_deadline: Any) -> Cycle:
             kind="accountability.review",
             title=partial(_review_title, member.name, strategy.title),
             body=partial(_review_body, n),
-            url=f"/api/v1/compliance/cycles/{cycle.pk}",
+            url=reverse("accountability:cycle", args=[cycle.pk]),
             recipients=people,
             institution=institution,
             target=cycle,
@@ -993,7 +994,7 @@ def remind_reply_deadlines(*, now: dt.datetime | None = None) -> int:
             notify(
                 kind="accountability.review.reminder",
                 title=partial(_reminder_title, member.name),
-                url=f"/api/v1/compliance/cycles/{cycle.pk}",
+                url=reverse("accountability:cycle", args=[cycle.pk]),
                 recipients=people,
                 institution=institution,
                 target=cycle,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("reformlab/", include("middleground.reformlab.urls")),
     path("notifications/", include("middleground.notifications.urls")),
     path("strategies/", include("middleground.strategies.urls")),
+    path("accountability/", include("middleground.accountability.urls")),
     path("forum/", include("middleground.forum.urls")),
     path("live/", include("middleground.forum.live_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

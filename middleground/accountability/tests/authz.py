@@ -101,8 +101,33 @@ class _Values(dict):
         return self[key]
 
 
+class _PageValues(_Values):
+    """The pages' placeholders (``acc_page_...``), built from the API rows' objects."""
+
+    def __missing__(self, key):
+        from middleground.accountability.models import CellResult, Cycle
+        from middleground.strategies.models import Strategy
+
+        if key == "acc_page_strategy_slug":
+            self[key] = Strategy.objects.get(pk=self["acc_strategy_id"]).slug
+        elif key == "acc_page_final_slug":
+            self[key] = Cycle.objects.get(pk=self["acc_final_id"]).strategy.slug
+        elif key == "acc_page_draft_cell_id":
+            self[key] = CellResult.objects.get(
+                cycle_id=self["acc_draft_id"],
+                commitment_id=self["acc_draft_r1_id"],
+                member_id=self["acc_draft_seoul_id"],
+            ).pk
+        elif key == "acc_page_seoul_id":
+            self["acc_strategy_id"]  # binds seoul to a commitment
+            self[key] = self.world.seoul.pk
+        else:
+            return super().__missing__(key)
+        return self[key]
+
+
 def world_values(world) -> dict:
-    return _Values(world)
+    return _PageValues(world)
 
 
 def _deadline(w) -> dict:
@@ -205,3 +230,161 @@ ROWS = [
         payload=lambda w: {"accepts": False, "text": "We published in March."},
     ),
 ]
+
+
+# --------------------------------------------------------------------------- pages
+
+PAGE = "/accountability"
+LOGIN_MANAGE = by_persona(anonymous=302, dave=403, bob=403, carol=403, alice=200)
+POST_DRAFT_MANAGE = by_persona(anonymous=302, dave=404, bob=403, carol=404, alice=200)
+
+ROWS += [
+    Row("GET", PAGE + "/", everyone(200), name="accountability:index"),
+    Row(
+        "GET",
+        PAGE + "/{slug}/",
+        everyone(200),
+        name="accountability:dashboard",
+        params={"slug": "acc_page_final_slug"},
+    ),
+    Row(
+        "GET",
+        PAGE + "/members/institution/{id}/",
+        everyone(200),
+        name="accountability:member",
+        params={"id": "acc_page_seoul_id"},
+    ),
+    Row(
+        "GET",
+        PAGE + "/cells/{pk}/",
+        everyone(200),
+        name="accountability:cell",
+        params={"pk": "acc_final_cell_id"},
+    ),
+    Row(
+        "GET",
+        PAGE + "/cells/{pk}/",
+        REVIEW_SEEN,
+        name="accountability:cell",
+        params={"pk": "acc_review_cell_id"},
+    ),
+    Row(
+        "POST",
+        PAGE + "/cells/{pk}/score/",
+        by_persona(anonymous=302, dave=404, bob=200, carol=404, alice=403),
+        name="accountability:cell_score",
+        params={"pk": "acc_page_draft_cell_id"},
+    ),
+    Row(
+        "POST",
+        PAGE + "/cells/{pk}/reconcile/",
+        POST_DRAFT_MANAGE,
+        name="accountability:cell_reconcile",
+        params={"pk": "acc_disputed_cell_id"},
+    ),
+    Row(
+        "POST",
+        PAGE + "/cells/{pk}/reply/",
+        by_persona(anonymous=302, dave=404, bob=403, carol=200, alice=403),
+        name="accountability:cell_reply",
+        params={"pk": "acc_review_cell_id"},
+    ),
+    Row(
+        "GET",
+        PAGE + "/cycles/{pk}/",
+        everyone(200),
+        name="accountability:cycle",
+        params={"pk": "acc_final_id"},
+    ),
+    Row(
+        "GET",
+        PAGE + "/cycles/{pk}/",
+        DRAFT_SEEN,
+        name="accountability:cycle",
+        params={"pk": "acc_draft_id"},
+    ),
+    Row(
+        "POST",
+        PAGE + "/cycles/{pk}/assign/",
+        POST_DRAFT_MANAGE,
+        name="accountability:cycle_assign",
+        params={"pk": "acc_draft_id"},
+    ),
+    Row(
+        "POST",
+        PAGE + "/cycles/{pk}/review/",
+        POST_DRAFT_MANAGE,
+        name="accountability:cycle_review",
+        params={"pk": "acc_draft_id"},
+    ),
+    Row(
+        "POST",
+        PAGE + "/cycles/{pk}/finalise/",
+        by_persona(anonymous=302, dave=404, bob=403, carol=403, alice=302),
+        name="accountability:cycle_finalise",
+        params={"pk": "acc_review_id"},
+    ),
+    Row(
+        "POST",
+        PAGE + "/cycles/{pk}/correct/",
+        LOGIN_MANAGE,
+        name="accountability:cycle_correct",
+        params={"pk": "acc_final_id"},
+    ),
+    Row(
+        "GET",
+        PAGE + "/cycles/{pk}/report.pdf",
+        everyone(200),
+        name="accountability:report",
+        params={"pk": "acc_final_id"},
+    ),
+    Row(
+        "GET",
+        PAGE + "/cycles/{pk}/report.pdf",
+        DRAFT_SEEN,
+        name="accountability:report",
+        params={"pk": "acc_draft_id"},
+    ),
+    Row(
+        "GET",
+        PAGE + "/commitments/{pk}/members/{member}/report/",
+        by_persona(anonymous=302, dave=403, bob=403, carol=200, alice=403),
+        name="accountability:self_report",
+        params={"pk": "acc_commitment_id", "member": "acc_seoul_member_id"},
+    ),
+    Row(
+        "GET",
+        PAGE + "/{slug}/commitments/",
+        LOGIN_MANAGE,
+        name="accountability:commitments",
+        params={"slug": "acc_page_strategy_slug"},
+    ),
+    Row(
+        "POST",
+        PAGE + "/{slug}/commitments/from-recommendations/",
+        by_persona(anonymous=302, dave=403, bob=403, carol=403, alice=302),
+        name="accountability:commitments_from_strategy",
+        params={"slug": "acc_page_strategy_slug"},
+    ),
+    Row(
+        "POST",
+        PAGE + "/{slug}/cycles/open/",
+        LOGIN_MANAGE,
+        name="accountability:cycle_open",
+        params={"slug": "acc_page_strategy_slug"},
+    ),
+]
+
+
+# --------------------------------------------------------------------------- import / export
+
+from collections import ChainMap  # noqa: E402
+
+from . import authz_io  # noqa: E402
+
+ROWS += authz_io.ROWS
+_own_world_values = world_values
+
+
+def world_values(world) -> ChainMap:  # noqa: F811 - this app's values, then import/export's
+    return ChainMap(_own_world_values(world), authz_io.world_values(world))
