@@ -197,9 +197,14 @@ def get_cell(user: Any, pk: int) -> CellResult:
 
 
 def assessments_of(user: Any, cell: CellResult) -> list[Assessment]:
-    """Both assessors' scores of a cell, for reconciliation: the secretariat only (and
-    everyone with access once the cycle is final, as the record of how it was scored)."""
-    if not (can_manage(user) or (cell.cycle.is_final and can_view_cycle(user, cell.cycle))):
+    """Both assessors' scores of a cell: the secretariat (to reconcile); the member concerned
+    once the draft is sent to it for review (a reply needs the reasons it answers); everyone
+    with access once the cycle is final, as the record of how it was scored."""
+    cycle = cell.cycle
+    member_in_review = cycle.status == CycleStatus.REVIEW and speaks_for(user, cell.member)
+    if not (
+        can_manage(user) or member_in_review or (cycle.is_final and can_view_cycle(user, cycle))
+    ):
         raise PermissionDenied
     return list(
         Assessment.objects.filter(

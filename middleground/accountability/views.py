@@ -183,7 +183,8 @@ def _cell_context(request: HttpRequest, cell: CellResult, **forms: Any) -> dict[
     manage = permissions.can_manage(user)
     view = next(v for v in selectors.visible_cells(user, cycle) if v.cell.pk == cell.pk)
     commitment, member = cell.commitment, cell.member
-    if manage or cycle.is_final:
+    in_review = cycle.status == CycleStatus.REVIEW and permissions.speaks_for(user, member)
+    if manage or cycle.is_final or in_review:
         assessments = selectors.assessments_of(user, cell)
     else:
         assessments = [

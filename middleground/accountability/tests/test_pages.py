@@ -182,6 +182,24 @@ def test_reply_page_counter_argument_required_then_stored(world, as_persona):
     assert as_persona("bob").post(url, {"accepts": "yes"}).status_code == 403
 
 
+def test_in_review_the_member_sees_the_reasons_it_replies_to_and_others_do_not(world, as_persona):
+    cycle = review_cycle(world)
+    seoul_cell = CellResult.objects.get(
+        cycle=cycle, commitment__code="R2", member__institution=world.seoul
+    )
+    reason = f"Evidence for R2 institution:{world.seoul.pk}."
+    assert reason in _text(
+        as_persona("carol").get(reverse("accountability:cell", args=[seoul_cell.pk]))
+    )
+    other = CellResult.objects.get(cycle=cycle, commitment__code="R2", member__partner="UN-Water")
+    assert (
+        as_persona("carol").get(reverse("accountability:cell", args=[other.pk])).status_code == 404
+    )
+    assert reason not in _text(
+        as_persona("dave").get(reverse("accountability:cell", args=[seoul_cell.pk]))
+    )
+
+
 def test_finalise_with_an_override_then_the_dashboard_shows_it(world, as_persona):
     cycle = review_cycle(world)
     cell = CellResult.objects.get(
