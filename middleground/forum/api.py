@@ -8,6 +8,9 @@ from typing import Any
 
 from django.http import HttpResponse
 from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from middleground.core.pagination import BoundedLimitOffsetPagination
 
 from . import calendars, selectors
 from .programme import event_record, programme_sessions, session_record
@@ -19,28 +22,33 @@ sessions_router = Router()
 class EventQuery(Schema):
     q: str = ""
     upcoming: bool | None = None
-    limit: int = 50
-    offset: int = 0
 
 
 def _base(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def _bounded(value: int, low: int, high: int) -> int:
-    return max(low, min(high, value))
+class _Records:
+    """The events as records, built only for the page that the paginator slices."""
+
+    def __init__(self, events, base_url: str):
+        self.events, self.base_url = events, base_url
+
+    def __len__(self) -> int:
+        return self.events.count()
+
+    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
+        return [event_record(e, base_url=self.base_url) for e in self.events[page]]
 
 
-@events_router.get("", response=dict[str, Any])
+@events_router.get("", response=list[dict[str, Any]])
+@paginate(BoundedLimitOffsetPagination)
 def list_events(request, filters: Query[EventQuery]):
     """Events you may see, newest first: ``{"items": [...], "count": n}``."""
     found = selectors.events(request.auth, q=filters.q, upcoming=filters.upcoming).prefetch_related(
         "organisers"
     )
-    offset = _bounded(filters.offset, 0, 1_000_000)
-    limit = _bounded(filters.limit, 1, 200)
-    items = [event_record(e, base_url=_base(request)) for e in found[offset : offset + limit]]
-    return {"items": items, "count": found.count()}
+    return _Records(found, _base(request))
 
 
 @events_router.get("/{int:event_id}", response=dict[str, Any])
