@@ -10,10 +10,12 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
 
 from middleground.accounts.models import User
 from middleground.core.csv_export import csv_dicts
 from middleground.core.errors import ServiceError
+from middleground.core.pagination import BoundedLimitOffsetPagination, Mapped
 
 from . import selectors, services
 from .models import CellResult, Commitment, Cycle
@@ -37,21 +39,9 @@ from .schemas import (
 commitments_router = Router()
 compliance_router = Router()
 
-MAX_LIMIT = 500
-
 
 class ListQuery(Schema):
     strategy: int | None = None
-    limit: int = 100
-    offset: int = 0
-
-
-def _page(qs, query: ListQuery) -> tuple[list[Any], int]:
-    if not 1 <= query.limit <= MAX_LIMIT:
-        raise ServiceError(_("limit is 1 to %(n)s") % {"n": MAX_LIMIT}, field="limit")
-    if query.offset < 0:
-        raise ServiceError(_("offset is 0 or more"), field="offset")
-    return list(qs[query.offset : query.offset + query.limit]), qs.count()
 
 
 def commitment_out(c: Commitment) -> dict[str, Any]:
@@ -102,11 +92,11 @@ def cycle_out(c: Cycle) -> dict[str, Any]:
 # --------------------------------------------------------------------------- commitments
 
 
-@commitments_router.get("", response=dict[str, Any])
+@commitments_router.get("", response=list[dict[str, Any]])
+@paginate(BoundedLimitOffsetPagination)
 def list_commitments(request, query: Query[ListQuery]):
     """Commitments of the strategies you may read: ``{"items", "count"}``."""
-    items, count = _page(selectors.commitments(request.auth, strategy_id=query.strategy), query)
-    return {"items": [commitment_out(c) for c in items], "count": count}
+    return Mapped(selectors.commitments(request.auth, strategy_id=query.strategy), commitment_out)
 
 
 @commitments_router.post("", response={201: dict[str, Any]})
@@ -155,11 +145,11 @@ def self_report(request, commitment_id: int, payload: SelfReportIn):
 # --------------------------------------------------------------------------- cycles
 
 
-@compliance_router.get("/cycles", response=dict[str, Any])
+@compliance_router.get("/cycles", response=list[dict[str, Any]])
+@paginate(BoundedLimitOffsetPagination)
 def list_cycles(request, query: Query[ListQuery]):
     """Cycles you may see: final ones publicly, others to those taking part."""
-    items, count = _page(selectors.cycles(request.auth, strategy_id=query.strategy), query)
-    return {"items": [cycle_out(c) for c in items], "count": count}
+    return Mapped(selectors.cycles(request.auth, strategy_id=query.strategy), cycle_out)
 
 
 @compliance_router.post("/cycles", response={201: dict[str, Any]})

@@ -4,6 +4,9 @@ ninja's ``LimitOffsetPagination`` leaves ``offset`` unbounded, so ``?offset=1e20
 the database's 64-bit integers (a 500); here it is a 422 like any other bad input.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
@@ -18,3 +21,17 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
             settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
         )
         offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class Mapped:
+    """A queryset seen through ``record`` (row -> dict), built only for the page the
+    paginator slices: for lists whose items are built by a function, not a schema."""
+
+    def __init__(self, queryset: Any, record: Callable[[Any], Any]):
+        self.queryset, self.record = queryset, record
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, page: slice) -> list[Any]:
+        return [self.record(row) for row in self.queryset[page]]

@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from middleground.core.pagination import BoundedLimitOffsetPagination
+from middleground.core.pagination import BoundedLimitOffsetPagination, Mapped
 
 from . import calendars, selectors
 from .programme import event_record, programme_sessions, session_record
@@ -28,19 +28,6 @@ def _base(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-class _Records:
-    """The events as records, built only for the page that the paginator slices."""
-
-    def __init__(self, events, base_url: str):
-        self.events, self.base_url = events, base_url
-
-    def __len__(self) -> int:
-        return self.events.count()
-
-    def __getitem__(self, page: slice) -> list[dict[str, Any]]:
-        return [event_record(e, base_url=self.base_url) for e in self.events[page]]
-
-
 @events_router.get("", response=list[dict[str, Any]])
 @paginate(BoundedLimitOffsetPagination)
 def list_events(request, filters: Query[EventQuery]):
@@ -48,7 +35,8 @@ def list_events(request, filters: Query[EventQuery]):
     found = selectors.events(request.auth, q=filters.q, upcoming=filters.upcoming).prefetch_related(
         "organisers"
     )
-    return _Records(found, _base(request))
+    base_url = _base(request)
+    return Mapped(found, lambda e: event_record(e, base_url=base_url))
 
 
 @events_router.get("/{int:event_id}", response=dict[str, Any])
