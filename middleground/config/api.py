@@ -19,13 +19,13 @@ from middleground.accounts.services import user_for_api_token
 from middleground.consultations.api import router as consultations_router
 from middleground.core.errors import ServiceError
 from middleground.delphi.api import router as delphi_router
+from middleground.forum.api import events_router, sessions_router
+from middleground.forum.live_api import router as live_router
+from middleground.forum.registration_api import router as registrations_router
 from middleground.library.api import router as library_router
 from middleground.network.api import router as network_router
 from middleground.notifications.api import router as notifications_router
 from middleground.reformlab.api import router as reformlab_router
-from middleground.forum.api import events_router, sessions_router
-from middleground.forum.live_api import router as live_router
-from middleground.forum.registration_api import router as registrations_router
 from middleground.strategies.api import router as strategies_router
 from middleground.strategies.endorsement_api import router as endorsements_router
 

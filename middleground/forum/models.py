@@ -59,7 +59,10 @@ class Event(models.Model):
     city = models.CharField(_("city"), max_length=200, blank=True)
     online_url = models.URLField(_("online link"), blank=True)
     organisers = models.ManyToManyField(
-        "network.Institution", blank=True, related_name="organised_events", verbose_name=_("organisers")
+        "network.Institution",
+        blank=True,
+        related_name="organised_events",
+        verbose_name=_("organisers"),
     )
     focus_areas = models.ManyToManyField(
         "network.FocusArea", blank=True, related_name="events", verbose_name=_("focus areas")
@@ -182,7 +185,9 @@ class Session(models.Model):
         Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderated"
     )
     #: signed-in people who run the session's live room (besides the secretariat)
-    hosts = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="hosted_sessions")
+    hosts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="hosted_sessions"
+    )
     speakers = models.ManyToManyField(Speaker, blank=True, related_name="sessions")
     focus_areas = models.ManyToManyField("network.FocusArea", blank=True, related_name="+")
     language = models.CharField(_("language"), max_length=10, default="en")
@@ -255,7 +260,9 @@ class RegistrationStatus(models.TextChoices):
 
 class Registration(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
-    type = models.ForeignKey(RegistrationType, on_delete=models.PROTECT, related_name="registrations")
+    type = models.ForeignKey(
+        RegistrationType, on_delete=models.PROTECT, related_name="registrations"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_registrations"
     )
@@ -308,6 +315,9 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user_id}"
+
 
 class LiveRoom(models.Model):
     """A session's live consultation: the audience joins ``/live/<code>`` from their phones."""
@@ -328,12 +338,12 @@ class LiveRoom(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def get_absolute_url(self) -> str:
+        return reverse("live:audience", args=[self.code])
+
     @property
     def is_open(self) -> bool:
         return self.opened_at is not None and self.closed_at is None
-
-    def get_absolute_url(self) -> str:
-        return reverse("live:audience", args=[self.code])
 
 
 class Minutes(models.Model):
@@ -343,12 +353,18 @@ class Minutes(models.Model):
     text = models.TextField(_("minutes"), blank=True, max_length=50_000)
     attendance = models.PositiveIntegerField(_("attendance"), null=True, blank=True)
     institutions = models.ManyToManyField(
-        "network.Institution", blank=True, related_name="+", verbose_name=_("attending institutions")
+        "network.Institution",
+        blank=True,
+        related_name="+",
+        verbose_name=_("attending institutions"),
     )
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"minutes of {self.session_id}"
 
 
 class OutputKind(models.TextChoices):
@@ -373,3 +389,6 @@ class SessionOutput(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "kind", "target"], name="one_output_link")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target}"

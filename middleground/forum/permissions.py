@@ -70,6 +70,4 @@ def can_host(user: Any, session: Session) -> bool:
 def hides_attribution(session: Session) -> bool:
     """Chatham House rule: outputs of the session (minutes, statements, exports, API) name
     no speaker, author or institution."""
-    return session.chatham_house or (
-        session.parent_id is not None and session.parent.chatham_house
-    )
+    return session.chatham_house or (session.parent_id is not None and session.parent.chatham_house)

@@ -198,10 +198,6 @@ class Version(models.Model):
     def __str__(self) -> str:
         return f"{self.strategy_id} v{self.number}"
 
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             stored = Version.objects.filter(pk=self.pk, published_at__isnull=False).first()
@@ -213,6 +209,10 @@ class Version(models.Model):
             ):
                 raise ValueError("A published version cannot change.")
         super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
 
 
 class Comment(models.Model):
@@ -230,6 +230,9 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
 
 
 class AmendmentKind(models.TextChoices):
@@ -320,6 +323,9 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["cited_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.source_id}"
+
 
 class EndorsementCall(models.Model):
     """A published version put to the member institutions, with a deadline."""
@@ -340,6 +346,9 @@ class EndorsementCall(models.Model):
 
     class Meta:
         ordering = ["-opened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.strategy_id} v{self.version_id} until {self.deadline:%Y-%m-%d}"
 
     @property
     def is_open(self) -> bool:
@@ -381,3 +390,6 @@ class Endorsement(models.Model):
                 name="one_current_position",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.institution_id}: {self.position}"

@@ -92,7 +92,9 @@ def new_version(strategy: Strategy, *, actor: Any, note: str = "") -> Version:
     """Freeze the working text as the next version (inside the caller's transaction)."""
     with transaction.atomic():
         # lock the strategy so that two changes at once get distinct numbers
-        Strategy.objects.select_for_update().filter(pk=strategy.pk).update(updated_at=F("updated_at"))
+        Strategy.objects.select_for_update().filter(pk=strategy.pk).update(
+            updated_at=F("updated_at")
+        )
         top = strategy.versions.aggregate(n=Max("number"))["n"] or 0
         return Version.objects.create(
             strategy=strategy,

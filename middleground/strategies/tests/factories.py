@@ -16,24 +16,30 @@ from middleground.strategies.models import (
 )
 
 TEXT = [
-    ("Context", [
-        (ParagraphKind.NARRATIVE, "Water data are scattered across basin authorities.", [], ""),
-        (ParagraphKind.NARRATIVE, "Shared data build trust between riparian states.", [], ""),
-    ]),
-    ("Recommendations", [
-        (
-            ParagraphKind.RECOMMENDATION,
-            "Publish river-flow data of every shared basin monthly.",
-            ["basin authorities", "UN-Water"],
-            "by 2028",
-        ),
-        (
-            ParagraphKind.RECOMMENDATION,
-            "Train young hydrologists in open data methods.",
-            ["member institutions"],
-            "2027-2029",
-        ),
-    ]),
+    (
+        "Context",
+        [
+            (ParagraphKind.NARRATIVE, "Water data are scattered across basin authorities.", [], ""),
+            (ParagraphKind.NARRATIVE, "Shared data build trust between riparian states.", [], ""),
+        ],
+    ),
+    (
+        "Recommendations",
+        [
+            (
+                ParagraphKind.RECOMMENDATION,
+                "Publish river-flow data of every shared basin monthly.",
+                ["basin authorities", "UN-Water"],
+                "by 2028",
+            ),
+            (
+                ParagraphKind.RECOMMENDATION,
+                "Train young hydrologists in open data methods.",
+                ["member institutions"],
+                "2027-2029",
+            ),
+        ],
+    ),
 ]
 
 

@@ -44,9 +44,7 @@ def test_amend_accept_compare_endorse_and_see_the_breadth_change(
     page.goto(strategy.get_absolute_url())
     page.get_by_role("link", name=re.compile("Discuss and amend.*paragraph 3")).click()
     page.get_by_label("Replace the paragraph").check()
-    page.get_by_label("Proposed text").fill(
-        "Publish river-flow data of every shared basin weekly."
-    )
+    page.get_by_label("Proposed text").fill("Publish river-flow data of every shared basin weekly.")
     page.get_by_role("button", name="Propose").click()
     page.get_by_text("Amendment proposed.").wait_for()
 
