@@ -73,9 +73,10 @@ def certificate_pdf(registration: Registration, *, language: str | None = None) 
         if place:
             rows.append([_("Place"), place])
         rows.append([_("Registration"), registration.type.name])
-        if registration.delegation_id:
+        delegation = registration.delegation if registration.delegation_id else None
+        if delegation is not None:
             role = _("substitute") if registration.is_substitute else _("delegate")
-            rows.append([_("Delegation"), f"{registration.delegation.institution.name} ({role})"])
+            rows.append([_("Delegation"), f"{delegation.institution.name} ({role})"])
         rows += [
             [_("Checked in"), _local(registration.checked_in_at, event.time_zone)],
             [_("Certificate number"), registration.code],

@@ -249,7 +249,7 @@ def _registrations(event: Event, session: Session, alice: User) -> dict[str, Any
         Institution.objects.filter(is_demo=True, is_member=True).order_by("name")[:2]
     )
     seoul = Institution.objects.filter(name="Seoul Middle Power Initiative (demo)").first()
-    delegations = []
+    delegations: list[Delegation] = []
     for institution in [kaziss, seoul, *demo_institutions]:
         if institution is None or any(d.institution_id == institution.pk for d in delegations):
             continue
@@ -281,10 +281,13 @@ def _registrations(event: Event, session: Session, alice: User) -> dict[str, Any
         kind.sessions.set([session])
     checked = timezone.make_aware(dt.datetime(2025, 10, 2, 9, 30), TZ)
     for delegation in delegations:
+        head = delegation.head
+        if head is None:
+            raise RuntimeError(f"The demo delegation {delegation} has no head of delegation.")
         r = Registration.objects.create(
             event=event,
             type=delegates,
-            user=delegation.head,
+            user=head,
             delegation=delegation,
             status=RegistrationStatus.CONFIRMED,
             confirmed_at=checked - dt.timedelta(days=14),
@@ -293,7 +296,7 @@ def _registrations(event: Event, session: Session, alice: User) -> dict[str, Any
         )
         r.agenda.set([session])
     people = {u.username: u for u in User.objects.filter(username__in=["bob", "carol"])}
-    made = {}
+    made: dict[str, Registration] = {}
     for username in ("bob", "carol"):  # bob takes the one place, carol waits
         if username in people:
             made[username] = registration_services.register(

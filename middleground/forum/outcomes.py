@@ -104,18 +104,20 @@ class Attribution:
 def _known_names(session: Session) -> list[str]:
     """Names and affiliations of the people a session's outputs might attribute something
     to: its (and its parent's) speakers and moderator, hosts, and attending institutions."""
-    sessions = [session] + ([session.parent] if session.parent_id else [])
+    sessions = [session]
+    if session.parent_id and session.parent is not None:
+        sessions.append(session.parent)
     names: set[str] = set()
     for s in sessions:
         people = list(s.speakers.select_related("institution"))
-        if s.moderator_id:
+        if s.moderator_id and s.moderator is not None:
             people.append(s.moderator)
         for speaker in people:
             names.update([speaker.name, speaker.affiliation])
             parts = speaker.name.split()
             if len(parts) > 1:
                 names.add(parts[-1])  # "Shaimardanov said ..."
-            if speaker.institution_id:
+            if speaker.institution_id and speaker.institution is not None:
                 names.update([speaker.institution.name, speaker.institution.acronym])
             if speaker.user_id and speaker.user:
                 names.update([speaker.user.get_full_name(), speaker.user.username])

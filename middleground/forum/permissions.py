@@ -70,4 +70,7 @@ def can_host(user: Any, session: Session) -> bool:
 def hides_attribution(session: Session) -> bool:
     """Chatham House rule: outputs of the session (minutes, statements, exports, API) name
     no speaker, author or institution."""
-    return session.chatham_house or (session.parent_id is not None and session.parent.chatham_house)
+    if session.chatham_house:
+        return True
+    parent = session.parent if session.parent_id is not None else None
+    return parent is not None and parent.chatham_house

@@ -5,6 +5,7 @@ Each view: parse, authorise (selectors, permissions), call one service
 (``registration.py``), render.
 """
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -56,8 +57,22 @@ class RegisterForm(forms.Form):
         field.queryset = event.registration_types.filter(delegates_only=False)
 
 
+class SessionsField(forms.ModelMultipleChoiceField):
+    """Sessions labelled by their local start and title."""
+
+    def label_from_instance(self, obj: Session) -> str:
+        return f"{timezone.localtime(obj.starts_at, _zone(obj.event)):%d %b %H:%M} · {obj.title}"
+
+
+class PersonField(forms.ModelChoiceField):
+    """People labelled by their display name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.display_name
+
+
 class AgendaForm(forms.Form):
-    sessions = forms.ModelMultipleChoiceField(
+    sessions = SessionsField(
         label=gettext_lazy("Sessions I plan to attend"),
         queryset=Session.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -69,9 +84,6 @@ class AgendaForm(forms.Form):
         field = self.fields["sessions"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = registration_sessions(registration)
-        field.label_from_instance = lambda s: (  # type: ignore[method-assign]
-            f"{timezone.localtime(s.starts_at, _zone(s.event)):%d %b %H:%M} · {s.title}"
-        )
 
 
 class DelegationForm(forms.Form):
@@ -92,9 +104,7 @@ class DelegationForm(forms.Form):
 
 
 class NameDelegateForm(forms.Form):
-    user = forms.ModelChoiceField(
-        label=gettext_lazy("Person"), queryset=get_user_model().objects.none()
-    )
+    user = PersonField(label=gettext_lazy("Person"), queryset=get_user_model().objects.none())
     substitute = forms.BooleanField(label=gettext_lazy("as a substitute"), required=False)
 
     def __init__(self, *args: Any, delegation: Delegation, **kwargs: Any):
@@ -106,7 +116,6 @@ class NameDelegateForm(forms.Form):
             .objects.filter(is_active=True, institution_id=delegation.institution_id)
             .order_by("last_name", "first_name", "username")
         )
-        field.label_from_instance = lambda u: u.display_name  # type: ignore[method-assign]
 
 
 class CheckInForm(forms.Form):
@@ -305,7 +314,7 @@ def delegations(request: SignedInRequest, slug: str) -> HttpResponse:
             return redirect("forum:delegations", event.slug)
     found = event.delegations.select_related("institution", "head")
     rows = [d for d in found if manage or permissions.can_lead_delegation(request.user, d)]
-    used = {
+    used: dict[int, Mapping[str, Any]] = {
         row["delegation"]: row
         for row in Registration.objects.filter(delegation__in=rows, status__in=registration.LIVE)
         .values("delegation")
@@ -482,10 +491,10 @@ def registrations_csv(request: SignedInRequest, slug: str) -> HttpResponse:
             r.user.display_name,
             r.user.username,
             r.user.email,
-            r.user.institution.name if r.user.institution_id else "",
+            r.user.institution.name if r.user.institution is not None else "",
             r.type.name,
             r.status,
-            r.delegation.institution.name if r.delegation_id else "",
+            r.delegation.institution.name if r.delegation is not None else "",
             "yes" if r.is_substitute else "",
             stamp(r.queued_at),
             stamp(r.confirmed_at),

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from middleground.accounts.http import SignedInRequest
 from middleground.core.csv_export import csv_dicts
 from middleground.core.errors import ServiceError
 from middleground.core.forms import call_service
@@ -463,7 +464,7 @@ def agenda_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def calendar_feeds(request: HttpRequest) -> HttpResponse:
+def calendar_feeds(request: SignedInRequest) -> HttpResponse:
     new_url = ""
     if request.method == "POST":
         if request.POST.get("action") == "revoke":

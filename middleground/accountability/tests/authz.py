@@ -6,10 +6,13 @@ Keys are prefixed ``acc_``; others raise KeyError, so the ChainMap finds them el
 """
 
 import datetime as dt
+from collections import ChainMap
 
 from django.utils import timezone
 
 from middleground.core.tests.authz import Row, by_persona, everyone
+
+from . import authz_io
 
 SECRETARIAT_WRITE = by_persona(anonymous=401, dave=403, bob=403, carol=403, alice=201)
 DRAFT_SEEN = by_persona(anonymous=404, dave=404, bob=200, carol=404, alice=200)
@@ -126,8 +129,9 @@ class _PageValues(_Values):
         return self[key]
 
 
-def world_values(world) -> dict:
-    return _PageValues(world)
+def world_values(world) -> ChainMap:
+    """This app's values, then import/export's (``authz_io``)."""
+    return ChainMap(_PageValues(world), authz_io.world_values(world))
 
 
 def _deadline(w) -> dict:
@@ -378,13 +382,4 @@ ROWS += [
 
 # --------------------------------------------------------------------------- import / export
 
-from collections import ChainMap  # noqa: E402
-
-from . import authz_io  # noqa: E402
-
 ROWS += authz_io.ROWS
-_own_world_values = world_values
-
-
-def world_values(world) -> ChainMap:  # noqa: F811 - this app's values, then import/export's
-    return ChainMap(_own_world_values(world), authz_io.world_values(world))
