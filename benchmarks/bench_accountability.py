@@ -178,15 +178,6 @@ def main() -> None:
         parsed = interop.parse_csv(text)
         t_parse = time.perf_counter() - t0
         t0 = time.perf_counter()
-        if os.environ.get("BENCH_PROFILE"):
-            import cProfile
-
-            cProfile.runctx(
-                "jobs.import_rows(actor=alice, strategy=strategy, rows=parsed)",
-                globals(),
-                locals(),
-                sort="cumtime",
-            )
         plan = jobs.import_rows(actor=alice, strategy=strategy, rows=parsed)
         t_import = time.perf_counter() - t0
         cells = CellResult.objects.filter(cycle__strategy=strategy).count()

@@ -143,43 +143,59 @@ def export_rows(strategy: Strategy) -> list[dict[str, Any]]:
                 deadline=cycle.reply_deadline.isoformat() if cycle.reply_deadline else "",
             )
         )
-        for a in (
+        # plain values, not model instances: a cycle may hold tens of thousands of cells
+        for member_id, username, score, justification, sources in (
             Assessment.objects.filter(cycle=cycle)
-            .select_related("assessor")
             .order_by("commitment__position", "member_id", "assessor__username")
+            .values_list("member_id", "assessor__username", "score", "justification", "sources")
         ):
-            code, mkey = members[a.member_id]
+            code, mkey = members[member_id]
             rows.append(
                 _row(
                     record="assessment",
                     **where,
                     commitment=code,
                     member=mkey,
-                    assessor=a.assessor.username,
-                    score=a.score,
-                    justification=a.justification,
-                    sources=_list(a.sources),
+                    assessor=username,
+                    score=score,
+                    justification=justification,
+                    sources=_list(sources),
                 )
             )
-        for cell in (
+        for (
+            member_id,
+            draft_score,
+            reconciliation_note,
+            reply_status,
+            reply_text,
+            final_score,
+            final_note,
+        ) in (
             CellResult.objects.filter(cycle=cycle)
-            .select_related("reply")
             .order_by("commitment__position", "commitment_id", "member_id")
+            .values_list(
+                "member_id",
+                "draft_score",
+                "reconciliation_note",
+                "reply_status",
+                "reply__text",
+                "final_score",
+                "final_note",
+            )
         ):
-            code, mkey = members[cell.member_id]
-            answer = getattr(cell, "reply", None) if hasattr(cell, "reply") else None
+            code, mkey = members[member_id]
             rows.append(
                 _row(
                     record="cell",
                     **where,
                     commitment=code,
                     member=mkey,
-                    draft_score=_score(cell.draft_score),
-                    reconciliation_note=cell.reconciliation_note,
-                    reply_status=cell.reply_status,
-                    reply_text=answer.text if answer is not None else "",
-                    final_score=_score(cell.final_score),
-                    final_note=cell.final_note,
+                    draft_score=_score(draft_score),
+                    reconciliation_note=reconciliation_note,
+                    reply_status=reply_status,
+                    reply_text=reply_text if reply_text is not None else "",
+                    final_score=_score(final_score),
+                    final_note=final_note,
                 )
             )
     for r in SelfReport.objects.filter(commitment__strategy=strategy).order_by("at", "pk"):
@@ -234,7 +250,7 @@ def parse_csv(text: str) -> list[dict[str, str]]:
     if not header:
         raise ServiceError(_("The file is empty."), field="columns")
     _check_columns([h.strip() for h in header])
-    rows = []
+    rows: list[dict[str, str]] = []
     for values in reader:
         if not any(v.strip() for v in values):
             continue

@@ -26,7 +26,7 @@ The format itself (columns, records) is described in :mod:`.interop`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,6 +115,14 @@ LARGE_IMPORT = 2_000
 PROGRESS_EVERY = 500
 MAX_ROWS = 500_000
 MAX_REPORTED = 1_000
+
+#: the values of each choice, listed once (not at every row)
+_COMMITMENT_STATUSES = tuple(CommitmentStatus.values)
+_CYCLE_KINDS = tuple(CycleKind.values)
+_CYCLE_STATUSES = tuple(CycleStatus.values)
+_REPLY_STATUSES = tuple(ReplyStatus.values)
+_ROLL_UPS = tuple(RollUp.values)
+_TRAFFIC_LIGHTS = tuple(TrafficLight.values)
 
 CycleKey = tuple[str, int, int]
 CellKey = tuple[CycleKey, str, str]
@@ -295,9 +303,11 @@ class _State:
             code, mkey = members_by_id[cell.member_id]
             self.cells[(keys[cell.cycle_id], code, mkey)] = cell
         self.assigned: dict[tuple[CycleKey, str], dict[str, int]] = {}
-        for a in Assignment.objects.filter(cycle__strategy=strategy).select_related("assessor"):
-            slots = self.assigned.setdefault((keys[a.cycle_id], by_id[a.commitment_id].code), {})
-            slots[a.assessor.username] = a.slot
+        for job in Assignment.objects.filter(cycle__strategy=strategy).select_related("assessor"):
+            slots = self.assigned.setdefault(
+                (keys[job.cycle_id], by_id[job.commitment_id].code), {}
+            )
+            slots[job.assessor.username] = job.slot
         self.reports: dict[tuple[str, str, dt.datetime], SelfReport] = {}
         for r in SelfReport.objects.filter(commitment__strategy=strategy):
             code, mkey = members_by_id[r.member_id]
@@ -334,7 +344,7 @@ class Plan:
 
 
 class _Planner:
-    def __init__(self, strategy: Strategy, rows: list[Mapping[str, str]], actor: Any):
+    def __init__(self, strategy: Strategy, rows: Sequence[Mapping[str, str]], actor: Any):
         self.state = _State(strategy)
         self.rows = rows
         self.plan = Plan(strategy=strategy, actor=actor, total=len(rows))
@@ -343,6 +353,26 @@ class _Planner:
         names = {r.get("assessor", "") for r in rows if r.get("record") == "assessment"}
         self.users = {u.username: u for u in User.objects.filter(username__in=names)}
         self.focus = {f.slug: f for f in FocusArea.objects.all()}
+        # the institutions and countries the member rows name, fetched in one query each
+        ids: set[int] = set()
+        codes: set[str] = set()
+        for r in rows:
+            if r.get("record") != "member":
+                continue
+            kind, _sep, ident = r.get("member", "").partition(":")
+            if kind == "institution":
+                try:
+                    pk = int(ident)
+                except ValueError:
+                    continue
+                if 0 < pk < 2**63:
+                    ids.add(pk)
+            elif kind == "country":
+                codes.add(ident.upper())
+        self.institution_ids, self.country_codes = ids, codes
+        self.institutions = Institution.objects.in_bulk(ids) if ids else {}
+        self.countries = Country.objects.in_bulk(codes) if codes else {}
+        self.codes_by_pk: dict[int, str] | None = None
 
     # -- references -------------------------------------------------------------------
 
@@ -365,7 +395,7 @@ class _Planner:
 
     def cycle_of(self, row: Mapping[str, str]) -> CycleKey:
         key = (
-            _choice(row["cycle_kind"], CycleKind.values, "cycle_kind"),
+            _choice(row["cycle_kind"], _CYCLE_KINDS, "cycle_kind"),
             _int(row["cycle_number"], "cycle_number", minimum=1),
             _int(row["cycle_revision"], "cycle_revision", minimum=0),
         )
@@ -393,14 +423,25 @@ class _Planner:
         kind, _sep, ident = mkey.partition(":")
         if kind == "institution":
             try:
-                institution = Institution.objects.filter(pk=int(ident)).first()
+                pk = int(ident)
             except ValueError:
                 institution = None
+            else:
+                institution = (
+                    self.institutions.get(pk)
+                    if pk in self.institution_ids
+                    else Institution.objects.filter(pk=pk).first()
+                )
             if institution is None:
                 raise _Bad("member", _("Unknown member: no institution %(v)s") % {"v": ident[:40]})
             return {"institution": institution}
         if kind == "country":
-            country = Country.objects.filter(pk=ident.upper()).first()
+            code = ident.upper()
+            country = (
+                self.countries.get(code)
+                if code in self.country_codes
+                else Country.objects.filter(pk=code).first()
+            )
             if country is None:
                 raise _Bad("member", _("Unknown member: no country %(v)s") % {"v": ident[:40]})
             return {"country": country}
@@ -418,11 +459,11 @@ class _Planner:
         code = _text(row["commitment"], CODE_MAX, "commitment", required=True)
         self.once(("commitment", code))
         parent = row["parent"]
-        fields = {
+        fields: dict[str, Any] = {
             "text": _text(row["text"], TEXT_MAX, "text", required=True),
             "deadline": _date(row["deadline"], "deadline"),
             "status": _choice(
-                row["status"], CommitmentStatus.values, "status", CommitmentStatus.NOT_STARTED
+                row["status"], _COMMITMENT_STATUSES, "status", CommitmentStatus.NOT_STARTED
             ),
             "weight": self.weight(row["weight"]),
             "focus_area": self.focus_area(row["focus_area"]),
@@ -461,9 +502,11 @@ class _Planner:
     def parent_code(self, commitment: Commitment) -> str:
         if commitment.parent_id is None:
             return ""
-        return next(
-            (c.code for c in self.state.commitments.values() if c.pk == commitment.parent_id), ""
-        )
+        if self.codes_by_pk is None:
+            self.codes_by_pk = {}
+            for c in self.state.commitments.values():
+                self.codes_by_pk.setdefault(c.pk, c.code)
+        return self.codes_by_pk.get(commitment.parent_id, "")
 
     def weight(self, text: str) -> float:
         if not text:
@@ -507,14 +550,14 @@ class _Planner:
         self.plan.count("member", "created")
 
     def cycle(self, n: int, row: Mapping[str, str]) -> None:
-        kind = _choice(row["cycle_kind"], CycleKind.values, "cycle_kind")
+        kind = _choice(row["cycle_kind"], _CYCLE_KINDS, "cycle_kind")
         number = _int(row["cycle_number"], "cycle_number", minimum=1)
         revision = _int(row["cycle_revision"], "cycle_revision", minimum=0)
         key = (kind, number, revision)
         self.once(("cycle", key))
         fields = {
-            "status": _choice(row["status"], CycleStatus.values, "status"),
-            "roll_up": _choice(row["roll_up"], RollUp.values, "roll_up", RollUp.MEAN),
+            "status": _choice(row["status"], _CYCLE_STATUSES, "status"),
+            "roll_up": _choice(row["roll_up"], _ROLL_UPS, "roll_up", RollUp.MEAN),
             "simulated": _yes_no(row["simulated"], "simulated"),
             "note": _text(row["note"], NOTE_MAX, "note"),
             "reply_deadline": _moment(row["deadline"], "deadline"),
@@ -654,7 +697,7 @@ class _Planner:
                 row["reconciliation_note"], NOTE_MAX, "reconciliation_note"
             ),
             "reply_status": _choice(
-                row["reply_status"], ReplyStatus.values, "reply_status", ReplyStatus.NONE
+                row["reply_status"], _REPLY_STATUSES, "reply_status", ReplyStatus.NONE
             ),
             "reply_text": _text(row["reply_text"], JUSTIFICATION_MAX, "reply_text"),
             "final_score": _score(row["final_score"], "final_score"),
@@ -685,7 +728,7 @@ class _Planner:
             raise _Bad("at", _("Give the date and time of the report."))
         self.once(("self_report", code, mkey, at))
         fields = {
-            "status": _choice(row["status"], TrafficLight.values, "status"),
+            "status": _choice(row["status"], _TRAFFIC_LIGHTS, "status"),
             "text": _text(row["text"], JUSTIFICATION_MAX, "text"),
             "evidence": self.sources(row["sources"], "sources"),
         }
@@ -879,7 +922,7 @@ def plan_import(
     *,
     actor: Any,
     strategy: Strategy,
-    rows: list[Mapping[str, str]],
+    rows: Sequence[Mapping[str, str]],
     progress: Callable[[int], None] | None = None,
 ) -> Plan:
     """Check every row (see the module docstring); ``plan.problems`` empty means it may be
@@ -895,7 +938,7 @@ def _apply(plan: Plan) -> None:
     position = (strategy.commitments.aggregate(m=Max("position"))["m"] or 0) + 1
     made: dict[str, Commitment] = {}
     for code, f in plan.new_commitments.items():
-        commitment = Commitment(
+        made[code] = Commitment(
             strategy=strategy,
             code=code,
             text=f["text"],
@@ -909,14 +952,15 @@ def _apply(plan: Plan) -> None:
             position=position,
             created_by=actor,
         )
-        commitment.save()
         position += 1
-        made[code] = commitment
+    Commitment.objects.bulk_create(made.values(), batch_size=2_000)
     commitments = {**state.commitments, **made}
+    children = []
     for code, f in plan.new_commitments.items():
         if f["parent"]:
             made[code].parent = commitments[f["parent"]]
-            made[code].save(update_fields=["parent"])
+            children.append(made[code])
+    Commitment.objects.bulk_update(children, ["parent"], batch_size=2_000)
     for code, changed in plan.changed_commitments.items():
         commitment = commitments[code]
         for name, value in changed.items():
@@ -960,13 +1004,13 @@ def _apply(plan: Plan) -> None:
         fresh = []
         for (code, mkey), m in members.items():
             cell = CellResult(cycle=cycle, commitment_id=m.commitment_id, member=m)
-            f = plan.cells.get((key, code, mkey))
-            if f is not None:  # written as it is created, not updated after
+            given = plan.cells.get((key, code, mkey))
+            if given is not None:  # written as it is created, not updated after
                 for name in CELL_FIELDS:
-                    setattr(cell, name, f[name])
-                cell.reconciled_by = actor if f["status"] == CellStatus.RECONCILED else None
-                if f["reply_status"] in (ReplyStatus.ACCEPTED, ReplyStatus.REPLIED):
-                    replies.append((cell, f))
+                    setattr(cell, name, given[name])
+                cell.reconciled_by = actor if given["status"] == CellStatus.RECONCILED else None
+                if given["reply_status"] in (ReplyStatus.ACCEPTED, ReplyStatus.REPLIED):
+                    replies.append((cell, given))
                 created_cells.add((key, code, mkey))
             fresh.append(cell)
             cells[(key, code, mkey)] = cell
@@ -1063,7 +1107,7 @@ def import_rows(
     *,
     actor: Any,
     strategy: Strategy,
-    rows: list[Mapping[str, str]],
+    rows: Sequence[Mapping[str, str]],
     progress: Callable[[int], None] | None = None,
 ) -> Plan:
     """Check and store ``rows`` in one transaction (the strategy locked); any problem raises

@@ -12,7 +12,7 @@ What each reader sees of a cycle (``visible_cells``):
 * in review, assessors see every cell's draft score; the member concerned only its own cells.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,16 +140,62 @@ class CellView:
     reply_status: str
 
 
-def _cells(cycle: Cycle) -> QuerySet[CellResult]:
-    return cycle.cells.select_related(
-        "commitment__focus_area", "member__institution__country", "member__country"
-    ).order_by("commitment__position", "commitment_id", "member_id")
+class Related:
+    """The commitments and members of a strategy (with their focus areas, institutions and
+    countries), loaded once and shared by every cell that refers to them: one query per
+    table instead of a copy of each related row per cell. Pass one ``Related`` to several
+    reads of the same strategy's cycles to load them only once."""
+
+    def __init__(self, strategy_id: int):
+        from middleground.network.models import Country, Institution
+
+        self.strategy_id = strategy_id
+        self.commitments: dict[int, Commitment] = {
+            c.pk: c
+            for c in Commitment.objects.filter(strategy_id=strategy_id).select_related("focus_area")
+        }
+        members = list(CommitmentMember.objects.filter(commitment__strategy_id=strategy_id))
+        institutions = Institution.objects.select_related("country").in_bulk(
+            {m.institution_id for m in members if m.institution_id is not None}
+        )
+        countries = Country.objects.in_bulk(
+            {m.country_id for m in members if m.country_id is not None}
+        )
+        for m in members:
+            _set(m, "commitment", self.commitments[m.commitment_id])
+            _set(m, "institution", institutions.get(m.institution_id))
+            _set(m, "country", countries.get(m.country_id))
+        self.members: dict[int, CommitmentMember] = {m.pk: m for m in members}
+
+    def attach(self, cells: list[CellResult]) -> list[CellResult]:
+        for c in cells:
+            _set(c, "commitment", self.commitments[c.commitment_id])
+            _set(c, "member", self.members[c.member_id])
+        return cells
 
 
-def visible_cells(user: Any, cycle: Cycle) -> list[CellView]:
+def _set(obj: Any, name: str, value: Any) -> None:
+    """Fill the cache of the foreign key ``name`` (as ``select_related`` would)."""
+    obj._meta.get_field(name).set_cached_value(obj, value)
+
+
+def _related(cycle: Cycle, related: Related | None) -> Related:
+    if related is None or related.strategy_id != cycle.strategy_id:
+        return Related(cycle.strategy_id)
+    return related
+
+
+def _cells(cycle: Cycle, related: Related | None = None) -> list[CellResult]:
+    """The cycle's cells in matrix order, each with its commitment (and focus area) and
+    member (and institution with its country, or country)."""
+    cells = list(cycle.cells.order_by("commitment__position", "commitment_id", "member_id"))
+    return _related(cycle, related).attach(cells)
+
+
+def visible_cells(user: Any, cycle: Cycle, *, related: Related | None = None) -> list[CellView]:
     if not can_view_cycle(user, cycle):
         raise Http404
-    cells = list(_cells(cycle))
+    cells = _cells(cycle, related)
     if cycle.status == CycleStatus.FINAL:
         return [CellView(c, c.final_score, c.status, c.reply_status) for c in cells]
     if can_manage(user):
@@ -230,18 +276,39 @@ def member_group(member: CommitmentMember) -> str:
 
 def to_cells(cycle: Cycle, views: list[CellView]) -> list[compliance.Cell]:
     weighted = cycle.roll_up == RollUp.WEIGHTED
-    return [
-        compliance.Cell(
-            member=v.cell.member.member_key(),
-            commitment=v.cell.commitment.code,
-            score=v.score,
-            cycle=str(cycle.pk),
-            focus_area=v.cell.commitment.focus_area.slug if v.cell.commitment.focus_area else "",
-            regional_group=member_group(v.cell.member),
-            weight=v.cell.commitment.weight if weighted else 1.0,
+    label = str(cycle.pk)
+    # the labels of each member and commitment, worked out once (not once per cell)
+    members: dict[int, tuple[str, str]] = {}
+    commitments: dict[int, tuple[str, str, float]] = {}
+    out = []
+    for v in views:
+        cell = v.cell
+        member = members.get(cell.member_id)
+        if member is None:
+            member = members[cell.member_id] = (
+                cell.member.member_key(),
+                member_group(cell.member),
+            )
+        commitment = commitments.get(cell.commitment_id)
+        if commitment is None:
+            c = cell.commitment
+            commitment = commitments[cell.commitment_id] = (
+                c.code,
+                c.focus_area.slug if c.focus_area else "",
+                c.weight if weighted else 1.0,
+            )
+        out.append(
+            compliance.Cell(
+                member=member[0],
+                commitment=commitment[0],
+                score=v.score,
+                cycle=label,
+                focus_area=commitment[1],
+                regional_group=member[1],
+                weight=commitment[2],
+            )
         )
-        for v in views
-    ]
+    return out
 
 
 def cycle_summary(cycle: Cycle, views: list[CellView] | None = None) -> compliance.Summary:
@@ -249,9 +316,76 @@ def cycle_summary(cycle: Cycle, views: list[CellView] | None = None) -> complian
     member, commitment, focus area and regional group. ``views``: the cells one reader may
     see (``visible_cells``); all the cells by default."""
     if views is None:
-        score_of = (lambda c: c.final_score) if cycle.is_final else (lambda c: c.draft_score)
-        views = [CellView(c, score_of(c), c.status, c.reply_status) for c in _cells(cycle)]
+        return compliance.summarise(_all_cells(cycle))
     return compliance.summarise(to_cells(cycle, views))
+
+
+class _Labels:
+    """What ``to_cells`` reads of a strategy's commitments and members, as plain values from
+    one query each: commitment id -> (code, focus area slug, weight); member id -> (key,
+    regional group, name)."""
+
+    def __init__(self, strategy_id: int):
+        self.commitments: dict[int, tuple[str, str, float]] = {
+            pk: (code, slug or "", weight)
+            for pk, code, slug, weight in Commitment.objects.filter(
+                strategy_id=strategy_id
+            ).values_list("pk", "code", "focus_area__slug", "weight")
+        }
+        self.members: dict[int, tuple[str, str, str]] = {}
+        for (
+            pk,
+            institution,
+            country,
+            partner,
+            i_group,
+            c_group,
+            i_name,
+            c_name,
+        ) in CommitmentMember.objects.filter(commitment__strategy_id=strategy_id).values_list(
+            "pk",
+            "institution_id",
+            "country_id",
+            "partner",
+            "institution__country__regional_group",
+            "country__regional_group",
+            "institution__name",
+            "country__name",
+        ):
+            if institution is not None:
+                self.members[pk] = (f"institution:{institution}", i_group or "", i_name)
+            elif country is not None:
+                self.members[pk] = (f"country:{country}", c_group or "", c_name)
+            else:
+                self.members[pk] = (f"partner:{partner}", "", partner)
+
+    def cells(self, cycle: Cycle, rows: Iterable[tuple[Any, int, int]]) -> list[compliance.Cell]:
+        """``to_cells`` of ``(score, member_id, commitment_id)`` rows of ``cycle``."""
+        weighted = cycle.roll_up == RollUp.WEIGHTED
+        label = str(cycle.pk)
+        out = []
+        for score, member_id, commitment_id in rows:
+            member, commitment = self.members[member_id], self.commitments[commitment_id]
+            out.append(
+                compliance.Cell(
+                    member=member[0],
+                    commitment=commitment[0],
+                    score=score,
+                    cycle=label,
+                    focus_area=commitment[1],
+                    regional_group=member[1],
+                    weight=commitment[2] if weighted else 1.0,
+                )
+            )
+        return out
+
+
+def _all_cells(cycle: Cycle, labels: _Labels | None = None) -> list[compliance.Cell]:
+    """Every cell of ``cycle`` with its published score (final once final, else draft),
+    read as plain values rather than model instances."""
+    labels = labels or _Labels(cycle.strategy_id)
+    score = "final_score" if cycle.is_final else "draft_score"
+    return labels.cells(cycle, cycle.cells.values_list(score, "member_id", "commitment_id"))
 
 
 def matrix_for(user: Any, cycle: Cycle, filters: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -283,11 +417,18 @@ def matrix_for(user: Any, cycle: Cycle, filters: Mapping[str, Any] | None = None
 # --------------------------------------------------------------------------- pages
 
 
-def rolled_up(cycle: Cycle, views: list[CellView] | None = None) -> list[dict[str, Any]]:
+def rolled_up(
+    cycle: Cycle,
+    views: list[CellView] | None = None,
+    *,
+    summary: compliance.Summary | None = None,
+) -> list[dict[str, Any]]:
     """Each parent commitment's average from its children's averages, by the cycle's
     declared ``roll_up`` method (``compliance.roll_up``): ``[{"code", "text", "children",
-    "average", "percent"}]`` in commitment order. ``views``: the cells a reader may see."""
-    summary = cycle_summary(cycle, views)
+    "average", "percent"}]`` in commitment order. ``views``: the cells a reader may see;
+    ``summary``: their ``cycle_summary`` when the caller has it already."""
+    if summary is None:
+        summary = cycle_summary(cycle, views)
     parents = (
         Commitment.objects.filter(strategy_id=cycle.strategy_id, children__isnull=False)
         .distinct()
@@ -426,12 +567,38 @@ def trend_series(user: Any, strategy: Strategy) -> dict[str, Any]:
     )
     cells: list[compliance.Cell] = []
     names: dict[str, str] = {}
+    labels = _Labels(strategy.pk) if finals else None
     for cycle in finals:
-        views = visible_cells(user, cycle)
-        cells += to_cells(cycle, views)
-        names.update({v.cell.member.member_key(): v.cell.member.name for v in views})
-    series = compliance.trends(cells, [str(c.pk) for c in finals])
-    return {"cycles": finals, "series": series, "names": names}
+        # a final cycle shows every cell, with its final score (``visible_cells``)
+        if not can_view_cycle(user, cycle):
+            raise Http404
+        assert labels is not None
+        rows = list(cycle.cells.values_list("final_score", "member_id", "commitment_id"))
+        cells += labels.cells(cycle, rows)
+        names.update({labels.members[m][0]: labels.members[m][2] for _s, m, _c in rows})
+    order = [str(c.pk) for c in finals]
+    return {"cycles": finals, "series": _trends(cells, order), "names": names}
+
+
+def _trends(
+    cells: list[compliance.Cell], order: list[str]
+) -> dict[str, list[tuple[str, compliance.Average]]]:
+    """``compliance.trends(cells, order)``, one member at a time: each member's series
+    depends only on its own cells, and the overall one is the average of each cycle's
+    cells, so the work grows with the cells rather than members x cells."""
+    if len(set(order)) != len(order) or any(c.member == compliance.OVERALL for c in cells):
+        return compliance.trends(cells, order)  # the errors it raises
+    by_member: dict[str, list[compliance.Cell]] = {}
+    by_cycle: dict[str, list[compliance.Cell]] = {cycle: [] for cycle in order}
+    for cell in cells:
+        if cell.cycle in by_cycle:
+            by_member.setdefault(cell.member, []).append(cell)
+            by_cycle[cell.cycle].append(cell)
+    out = {
+        member: compliance.trends(by_member[member], order)[member] for member in sorted(by_member)
+    }
+    out[compliance.OVERALL] = [(cycle, compliance.average_of(by_cycle[cycle])) for cycle in order]
+    return out
 
 
 def member_cells(user: Any, kind: str, ident: str) -> dict[str, Any]:
@@ -458,8 +625,11 @@ def member_cells(user: Any, kind: str, ident: str) -> dict[str, Any]:
     ids = {b.pk for b in bindings}
     strategies = {b.commitment.strategy_id for b in bindings}
     by_member: dict[int, list[CellView]] = {pk: [] for pk in ids}
+    related: dict[int, Related] = {}
     for cycle in cycles(user).filter(strategy_id__in=strategies):
-        for v in visible_cells(user, cycle):
+        if cycle.strategy_id not in related:
+            related[cycle.strategy_id] = Related(cycle.strategy_id)
+        for v in visible_cells(user, cycle, related=related[cycle.strategy_id]):
             if v.cell.member_id in ids:
                 by_member[v.cell.member_id].append(v)
     from .models import SelfReport

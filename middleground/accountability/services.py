@@ -770,9 +770,14 @@ def _overrides(cycle: Cycle, overrides: Mapping[Any, Any] | None) -> dict[int, t
 
 def _freeze(cycle: Cycle) -> None:
     now = timezone.now().replace(microsecond=0)
-    cells = list(
-        cycle.cells.select_related("commitment", "member__institution", "member__country", "reply")
-    )
+    # the canonical text needs each cell's commitment code and member key: the commitments
+    # and members are loaded once and shared, not copied into every cell
+    commitments = Commitment.objects.filter(strategy_id=cycle.strategy_id).in_bulk()
+    members = CommitmentMember.objects.filter(commitment__strategy_id=cycle.strategy_id).in_bulk()
+    cells = list(cycle.cells.select_related("reply"))
+    for cell in cells:
+        cell.commitment = commitments[cell.commitment_id]
+        cell.member = members[cell.member_id]
     cycle.canonical = canonical_text(cycle, cells, now)
     cycle.sha256 = versioning.fingerprint(cycle.canonical)
     cycle.finalised_at = now

@@ -140,7 +140,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             table=table,
             cycle_name=cycle_label(cycle),
             exports=export_links(cycle),
-            rolled=selectors.rolled_up(cycle, table["cells"]),
+            rolled=selectors.rolled_up(cycle, table["cells"], summary=table["summary"]),
         )
     return render(request, "accountability/dashboard.html", context)
 
@@ -418,6 +418,18 @@ def _finalise_rows(cycle: Cycle, data: Any = None) -> list[dict[str, Any]]:
     ]
 
 
+def _own_cells(user: Any, cycle: Cycle, views: list[selectors.CellView]) -> list[Any]:
+    """The cells ``user`` may score: ``permissions.can_score`` asked once per commitment."""
+    allowed: dict[int, bool] = {}
+    out = []
+    for v in views:
+        if v.cell.commitment_id not in allowed:
+            allowed[v.cell.commitment_id] = permissions.can_score(user, cycle, v.cell.commitment)
+        if allowed[v.cell.commitment_id]:
+            out.append(v)
+    return out
+
+
 def _cycle_context(request: HttpRequest, cycle: Cycle, **forms: Any) -> dict[str, Any]:
     user = request.user
     manage = permissions.can_manage(user)
@@ -433,7 +445,7 @@ def _cycle_context(request: HttpRequest, cycle: Cycle, **forms: Any) -> dict[str
         "assignments": Assignment.objects.filter(cycle=cycle).select_related(
             "commitment", "assessor"
         ),
-        "own_cells": [v for v in views if permissions.can_score(user, cycle, v.cell.commitment)],
+        "own_cells": _own_cells(user, cycle, views),
     }
     if manage:
         context["agreement"] = selectors.assessor_agreement(cycle)
