@@ -214,6 +214,10 @@ def open_call(
     """Publish the latest version (or ``version``) and put it to every member institution."""
     if not permissions.can_lead(actor, strategy):
         raise ServiceError.forbidden()
+    if strategy.translation_of_id is not None:
+        raise ServiceError(
+            _("Institutions endorse the authentic text, not a translation."), field="status"
+        )
     if not isinstance(deadline, dt.datetime):
         raise ServiceError(_("Give the deadline as a date and time."), field="deadline")
     if timezone.is_naive(deadline):
@@ -460,6 +464,8 @@ def close_call(*, actor: Any, call: EndorsementCall) -> EndorsementCall:
         call.save(update_fields=["closed_at", "adopted"])
         strategy.status = StrategyStatus.ADOPTED if adopted else StrategyStatus.NOT_ADOPTED
         strategy.save(update_fields=["status", "updated_at"])
+        # published translations follow the authentic text's outcome
+        strategy.translations.exclude(status=StrategyStatus.DRAFTING).update(status=strategy.status)
         record_audit(
             actor=actor,
             action="strategies.endorsement.close",

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from middleground.accounts.models import User
@@ -93,6 +94,11 @@ class StrategyEditForm(BreadthFields):
 
 class SectionForm(forms.Form):
     title = forms.CharField(label=_("Section title"), max_length=TITLE_MAX)
+
+
+class TranslationForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    title = forms.CharField(label=_("Title in that language"), max_length=TITLE_MAX)
 
 
 class ParagraphFields(forms.Form):

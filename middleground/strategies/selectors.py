@@ -134,3 +134,9 @@ def open_amendments(strategy: Strategy) -> QuerySet[Amendment]:
 
 def paragraph_comments(paragraph: Paragraph) -> QuerySet[Comment]:
     return paragraph.comments.filter(amendment__isnull=True).select_related("author")
+
+
+def translations(strategy: Strategy, user: Any) -> list[Strategy]:
+    """The translations of an authentic text that ``user`` may see (each its own text)."""
+    found = Strategy.objects.filter(translation_of=strategy).filter(permissions.visible_q(user))
+    return list(found.distinct().order_by("language"))

@@ -46,6 +46,7 @@ from .models import (
     Section,
     Strategy,
     StrategyKind,
+    StrategyStatus,
     Version,
 )
 
@@ -795,3 +796,105 @@ def merge_amendments(
             version=version.number,
         )
     return version
+
+
+# -- translations ------------------------------------------------------------------------
+
+
+def create_translation(*, actor: Any, strategy: Strategy, language: str, title: str) -> Strategy:
+    """A translation of the authentic text into ``language``, attached to it as such: a text
+    of its own, drafted by the same lead from a copy of the latest published version (or the
+    working text), without the evidence (which stays with the authentic text). A published
+    text may be translated: the translation is a text of its own."""
+    if not permissions.can_lead(actor, strategy):
+        raise ServiceError.forbidden()
+    if strategy.translation_of_id is not None:
+        raise ServiceError(
+            _("This is a translation: translate the authentic text."), field="language"
+        )
+    language = str(language or "").strip()
+    if not LANGUAGE.match(language):
+        raise ServiceError(_("Give a language code such as “en” or “ru”."), field="language")
+    if language == strategy.language:
+        raise ServiceError(_("The authentic text is already in this language."), field="language")
+    if strategy.translations.filter(language=language).exists():
+        raise ServiceError(
+            _("There is already a translation into this language."), field="language"
+        )
+    title = _required_text(title, TITLE_MAX, field="title", label=_("The title"))
+    source = strategy.latest_published() or strategy.latest_version()
+    with transaction.atomic():
+        translation = Strategy.objects.create(
+            title=title,
+            slug=unique_slug(Strategy, f"{title} {language}", fallback="translation"),
+            kind=strategy.kind,
+            summary=strategy.summary,
+            task_force=strategy.task_force,
+            focus_area=strategy.focus_area,
+            lead=strategy.lead,
+            language=language,
+            translation_of=strategy,
+            breadth_kind=strategy.breadth_kind,
+            breadth_min_per_group=strategy.breadth_min_per_group,
+            breadth_min_groups=strategy.breadth_min_groups,
+            created_by=actor,
+        )
+        content = source.content if source is not None else {"sections": []}
+        for s_pos, section in enumerate(content.get("sections", []), start=1):
+            row = Section.objects.create(
+                strategy=translation, position=s_pos, title=section["title"]
+            )
+            Paragraph.objects.bulk_create(
+                Paragraph(
+                    strategy=translation,
+                    section=row,
+                    position=p_pos,
+                    kind=p["kind"],
+                    text=p["text"],
+                    actors=p["actors"],
+                    timeline=p["timeline"],
+                )
+                for p_pos, p in enumerate(section["paragraphs"], start=1)
+            )
+        number = source.number if source is not None else 0
+        versioning.new_version(
+            translation,
+            actor=actor,
+            note=_("Copy of version %(n)d of the authentic text, to translate") % {"n": number},
+        )
+        record_audit(
+            actor=actor,
+            action="strategies.translation.create",
+            target=translation,
+            of=strategy.pk,
+            language=language,
+        )
+    return translation
+
+
+def publish_translation(*, actor: Any, translation: Strategy) -> Strategy:
+    """Publish a translation's latest version (fingerprinted like any published version); it
+    then stands beside the authentic text, which must be published first."""
+    _require_lead(actor, translation)
+    authentic = translation.translation_of
+    if authentic is None:
+        raise ServiceError(_("Only a translation is published this way."), field="status")
+    _require_drafting(translation)
+    if authentic.status == StrategyStatus.DRAFTING:
+        raise ServiceError(
+            _("Publish the authentic text first: a translation follows it."), field="status"
+        )
+    with transaction.atomic():
+        version = translation.latest_version()
+        if version is None:
+            raise ServiceError(_("This translation has no text yet."), field="status")
+        versioning.publish(version)
+        translation.status = authentic.status
+        translation.save(update_fields=["status", "updated_at"])
+        record_audit(
+            actor=actor,
+            action="strategies.translation.publish",
+            target=translation,
+            version=version.number,
+        )
+    return translation

@@ -33,6 +33,7 @@ from .forms import (
     SectionForm,
     StrategyEditForm,
     StrategyForm,
+    TranslationForm,
     split_actors,
 )
 from .models import Amendment, AmendmentKind, AmendmentState, Paragraph, Strategy, Version
@@ -175,6 +176,12 @@ def strategy_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_take_part": permissions.can_take_part(request.user, strategy),
             "n_open": selectors.open_amendments(strategy).count() if drafter else 0,
             "endorsement": endorsements.box(strategy, request.user),
+            "translations": selectors.translations(strategy, request.user),
+            "can_translate": permissions.can_lead(request.user, strategy)
+            and strategy.translation_of_id is None,
+            "can_publish_translation": strategy.translation_of_id is not None
+            and strategy.is_drafting
+            and permissions.can_lead(request.user, strategy),
         },
     )
 
@@ -240,6 +247,42 @@ def section_create(request: SignedInRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Section added."))
             return redirect(strategy)
     return _form_page(request, strategy, form, _("New section"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def translation_create(request: SignedInRequest, slug: str) -> HttpResponse:
+    strategy = selectors.get_strategy_for_lead(request.user, slug=slug)
+    form = TranslationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        translation = call_service(
+            form,
+            lambda: services.create_translation(
+                actor=request.user,
+                strategy=strategy,
+                language=form.cleaned_data["language"],
+                title=form.cleaned_data["title"],
+            ),
+        )
+        if translation:
+            messages.success(request, _("Translation started: translate each paragraph."))
+            return redirect(translation)
+    return _form_page(request, strategy, form, _("New translation"))
+
+
+@login_required
+@require_POST
+def translation_publish(request: SignedInRequest, slug: str) -> HttpResponse:
+    translation = selectors.get_strategy_for_lead(request.user, slug=slug)
+    try:
+        services.publish_translation(actor=request.user, translation=translation)
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise PermissionDenied from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Translation published beside the authentic text."))
+    return redirect(translation)
 
 
 @login_required
