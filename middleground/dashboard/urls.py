@@ -6,4 +6,5 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.me, name="me"),
+    path("search/", views.search, name="search"),
 ]

@@ -5,8 +5,10 @@ that app lets them see; nothing here writes.
 """
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,6 +23,8 @@ from middleground.delphi.models import StudyStatus
 from middleground.library import selectors as library
 from middleground.network import selectors as network
 from middleground.notifications import selectors as notifications
+
+from . import search as site
 
 #: How many items each "happening now" list shows on the home page.
 HOME_LIST = 4
@@ -111,3 +115,31 @@ def me(request: SignedInRequest) -> HttpResponse:
         "panels": list(delphi.panels_of(user)[:5]),
     }
     return render(request, "dashboard/me.html", context)
+
+
+#: Rows a page of one search group lists ("show all").
+SEARCH_PAGE = 50
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """The site search of the header: every group with counts and links, or one group in
+    full (``?group=experts``); each app's selectors decide what this person sees."""
+    user: Any = request.user
+    q = site.clean_query(request.GET.get("q"))
+    key = request.GET.get("group", "")
+    context: dict[str, Any] = {"q": q}
+    if q and key in site.GROUPS:
+        label = site.GROUPS[key][0]
+        page = Paginator(site.group_queryset(user, q, key), SEARCH_PAGE).get_page(
+            request.GET.get("page")
+        )
+        context.update(
+            group_label=label,
+            group_key=key,
+            page=page,
+            query=urlencode({"q": q, "group": key}),
+            results=[site.result_of(key, obj) for obj in page.object_list],
+        )
+    else:
+        context["found"] = site.site_search(user, q)
+    return render(request, "dashboard/search.html", context)

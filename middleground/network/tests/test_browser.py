@@ -30,9 +30,9 @@ def test_it_signs_in_and_finds_an_expert_through_the_directory(world, browser_pa
     expect(results).not_to_contain_text("Nari Network-Only")
 
     # Keyboard only: the site search box is reachable and submits with Enter.
-    page.get_by_label("Search the directory").fill("Seoul")
+    page.get_by_label("Search the site").fill("Seoul")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/network/directory/\?q=Seoul"))
+    page.wait_for_url(re.compile(r"/me/search/\?q=Seoul"))
     page.get_by_role("link", name="Seoul Policy Centre (test)").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Seoul Policy Centre (test)"
     assert page.csp_errors == []
