@@ -1,6 +1,7 @@
 """Writes of the accounts app: invitations, tokens, the audit log, personal data."""
 
 import secrets
+from collections.abc import Iterable, Mapping
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,16 +23,86 @@ from .models import ApiToken, AuditEvent, Invitation, Role, User, hash_secret
 from .usernames import DELETED_PREFIX, validate_new_username
 
 
+def audit_value(value: Any) -> Any:
+    """``value`` as the audit log stores it: JSON-safe and readable by a person.
+
+    A row is stored by its name (``str``), a set of rows as their sorted names, dates and
+    decimals as text; numbers, booleans, text and ``None`` as they are.
+
+    >>> audit_value({3, 1}), audit_value(None), audit_value(True)
+    ([1, 3], None, True)
+    """
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, set | frozenset):
+        return sorted((audit_value(v) for v in value), key=str)
+    if isinstance(value, list | tuple):
+        return [audit_value(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): audit_value(v) for k, v in value.items()}
+    return str(value)
+
+
+def audit_snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The values of ``fields`` of ``obj`` as they are now, to compare after an edit.
+
+    A many-to-many field gives the sorted names of its rows; take the snapshot before the
+    change and pass it as ``before=`` to :func:`record_audit`, with a second snapshot (or
+    the new values) as ``after=``.
+    """
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            values[name] = sorted(str(v) for v in getattr(obj, name).all()) if obj.pk else []
+        else:
+            values[name] = audit_value(getattr(obj, name))
+    return values
+
+
+def audit_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """Only the fields whose value differs: ``{field: {"before": old, "after": new}}``.
+
+    >>> audit_changes({"name": "A", "city": "X"}, {"name": "B", "city": "X"})
+    {'name': {'before': 'A', 'after': 'B'}}
+    """
+    changes = {}
+    for name, new in after.items():
+        old = audit_value(before.get(name))
+        new = audit_value(new)
+        if old != new:
+            changes[name] = {"before": old, "after": new}
+    return changes
+
+
 def record_audit(
-    *, actor: User | None, action: str, target: Any = None, **details: Any
-) -> AuditEvent:
-    """Write one audit line. Called inside the service's own transaction."""
+    *,
+    actor: User | None,
+    action: str,
+    target: Any = None,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    **details: Any,
+) -> AuditEvent | None:
+    """Write one audit line. Called inside the service's own transaction.
+
+    An edit passes ``before`` and ``after`` (field → value, e.g. from :func:`audit_snapshot`):
+    the line records only the fields that changed, each with its old and new value, under
+    ``details["changes"]``; an edit that changed nothing writes no line (and returns None).
+    """
+    if before is not None or after is not None:
+        changes = audit_changes(before or {}, after or {})
+        if not changes:
+            return None
+        details["changes"] = changes
     return AuditEvent.objects.create(
         actor=actor if actor and actor.is_authenticated else None,
         action=action,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        details=details,
+        details=audit_value(details),
     )
 
 

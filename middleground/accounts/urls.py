@@ -39,4 +39,5 @@ urlpatterns = [
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/accept/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("audit/", views.audit_log, name="audit"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
 ]

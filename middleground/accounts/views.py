@@ -17,10 +17,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from middleground.core.csv_export import csv_text
 from middleground.core.errors import ServiceError
 from middleground.core.forms import call_service
 
-from . import selectors, services, two_factor
+from . import audit, selectors, services, two_factor
 from .forms import AcceptInvitationForm, DeleteAccountForm, InvitationForm, ProfileForm
 from .http import SignedInRequest
 
@@ -179,8 +180,38 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def audit_log(request: SignedInRequest) -> HttpResponse:
-    page = Paginator(selectors.audit_events_for(request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/audit_log.html", {"page": page})
+    form = audit.AuditFilterForm(request.GET or None)
+    events = audit.filtered(selectors.audit_events_for(request.user), form)
+    page = Paginator(events.select_related("actor__institution"), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter_form": form,
+        "page": page,
+        "entries": audit.describe(list(page.object_list)),
+        "query": query.urlencode(),
+    }
+    template = "accounts/audit_log.html"
+    if request.headers.get("HX-Request"):
+        template = "accounts/audit_log_results.html"
+    return render(request, template, context)
+
+
+@login_required
+def audit_export(request: SignedInRequest) -> HttpResponse:
+    """The filtered audit log as CSV (every line, not one page), for the secretariat."""
+    form = audit.AuditFilterForm(request.GET or None)
+    events = audit.filtered(selectors.audit_events_for(request.user), form)
+    entries = audit.describe(list(events.select_related("actor__institution")[:50_000]))
+    body = csv_text(
+        audit.csv_rows(entries, base_url=request.build_absolute_uri("/").rstrip("/")),
+        header=audit.CSV_HEADER,
+    )
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+    return response
 
 
 @login_required

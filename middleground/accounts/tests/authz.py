@@ -51,6 +51,7 @@ ROWS = [
         params={"token": "invitation_token"},
     ),
     Row("GET", "/accounts/audit/", SECRETARIAT_PAGE, name="accounts:audit"),
+    Row("GET", "/accounts/audit/export.csv", SECRETARIAT_PAGE, name="accounts:audit_export"),
     # django-allauth: sign-up, e-mail verification, two-factor authentication
     Row(
         "GET",
