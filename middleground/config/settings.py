@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # a plain 404 gets the site's page under DEBUG too (./mg start): see core/error_pages.py
+    "middleground.core.error_pages.SiteNotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "middleground.config.urls"
@@ -219,6 +221,8 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ru", _("Russian")), ("kk", _("Kazakh"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+#: Django has no number formats for Kazakh: ours (decimal comma, as in Russian)
+FORMAT_MODULE_PATH = ["middleground.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

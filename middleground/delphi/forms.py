@@ -141,7 +141,9 @@ class StudyForm(RulesFields):
         return data
 
 
-class ItemForm(forms.Form):
+class ItemForm(RulesFields):
+    """An item and, optionally, its own consensus rule (blank: the study's rule)."""
+
     kind = forms.ChoiceField(label=_("Type"), choices=ItemKind.choices)
     text = forms.CharField(
         label=_("Statement or question"), widget=forms.Textarea(attrs={"rows": 3})
@@ -167,16 +169,87 @@ class ItemForm(forms.Form):
         required=False,
     )
 
+    field_order = ["kind", "text", "points", "labels", "lower", "upper", "unit", "options"]
+    RULE_FIELDS = (
+        "min_answers",
+        "agree_low",
+        "agree_high",
+        "agree_pct",
+        "disagree_low",
+        "disagree_high",
+        "disagree_pct",
+        "max_iqr",
+        "max_sd",
+        "combine",
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The item's own rule starts empty: left blank, the study's rule judges the item.
+        for name in self.RULE_FIELDS:
+            field = self.fields[name]
+            field.required = False
+            field.initial = None
+            field.label = _("Own rule: %(label)s") % {"label": field.label}
+        self.fields["combine"].initial = "all"
+        self.fields["min_answers"].help_text = _(
+            "Leave the own-rule fields blank to judge the item by the study's consensus rule. "
+            "Give an own rule when the study's does not fit the item's scale "
+            "(for example a year estimate in a study of 1–5 agreement items)."
+        )
+        if editing:
+            # The type of an existing item stays; change the scale, text or rule.
+            self.fields["kind"].disabled = True
+            kind = self.initial.get("kind")
+            by_kind: dict[str, tuple[str, ...]] = {
+                ItemKind.LIKERT: ("points", "labels"),
+                ItemKind.PAIR: ("points", "labels"),
+                ItemKind.NUMERIC: ("lower", "upper", "unit"),
+                ItemKind.RANKING: ("options",),
+                ItemKind.TEXT: (),
+            }
+            scale_fields = by_kind.get(str(kind), ())
+            for name in ("points", "labels", "lower", "upper", "unit", "options"):
+                if name not in scale_fields:
+                    del self.fields[name]
+            if kind in (ItemKind.RANKING, ItemKind.TEXT):
+                for name in self.RULE_FIELDS:
+                    del self.fields[name]
+
+    def own_rules(self) -> dict[str, Any] | None:
+        return self.rules()
+
+    @classmethod
+    def initial_for(cls, item) -> dict[str, Any]:
+        c = item.config
+        initial: dict[str, Any] = {"kind": item.kind, "text": item.text}
+        if "points" in c:
+            initial.update(points=c["points"], labels="\n".join(c.get("labels") or []))
+        if item.kind == ItemKind.NUMERIC:
+            initial.update(lower=c.get("lower"), upper=c.get("upper"), unit=c.get("unit", ""))
+        if item.kind == ItemKind.RANKING:
+            initial["options"] = "\n".join(o["label"] for o in c.get("options", []))
+        initial.update(cls.initial_from(c.get("rules")))
+        return initial
+
     def config(self) -> dict[str, Any]:
         d = self.cleaned_data
         kind = d["kind"]
+        rules = self.own_rules()
+        own = {"rules": rules} if rules else {}
         if kind in (ItemKind.LIKERT, ItemKind.PAIR):
             return {
                 "points": d.get("points") or 5,
                 "labels": [x for x in (d.get("labels") or "").splitlines() if x.strip()],
+                **own,
             }
         if kind == ItemKind.NUMERIC:
-            return {"lower": d.get("lower"), "upper": d.get("upper"), "unit": d.get("unit", "")}
+            return {
+                "lower": d.get("lower"),
+                "upper": d.get("upper"),
+                "unit": d.get("unit", ""),
+                **own,
+            }
         if kind == ItemKind.RANKING:
             return {"options": [x for x in (d.get("options") or "").splitlines() if x.strip()]}
         return {}

@@ -53,6 +53,16 @@ def get_study_for_manage(user: Any, **lookup) -> Study:
     return study
 
 
+def get_item_for_manage(user: Any, *, slug: str, item_id: int) -> Item:
+    """An item of a study the user manages (404 for an item of another study)."""
+    study = get_study_for_manage(user, slug=slug)
+    item = study.items.filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    item.study = study
+    return item
+
+
 def get_study_for_invite(user: Any, **lookup) -> Study:
     study = get_study(user, **lookup)
     if not can_invite(user, study):

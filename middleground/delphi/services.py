@@ -4,6 +4,7 @@ Bad input raises ``ServiceError`` before anything is written, so a rejected call
 no partial data. Audit lines never name a pseudonym next to a person.
 """
 
+import math
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -71,16 +72,89 @@ STUDY_FIELDS = (
 # --------------------------------------------------------------------------- studies
 
 
-def parse_rules(data: Any) -> dict:
+def _plain_rule_problem(data: Any) -> str | None:
+    """A plain-language sentence for the commonest mistakes in a rule set, or ``None``."""
+    if not isinstance(data, dict):
+        return None
+    bands = (
+        ("percent_agreement", "min_percent", _("agreement band")),
+        ("percent_disagreement", "max_percent", _("disagreement band")),
+    )
+    for key, third, label in bands:
+        band = data.get(key)
+        if not isinstance(band, dict):
+            continue
+        low, high, pct = band.get("low"), band.get("high"), band.get(third)
+        if low is None or high is None:
+            return _("Give both ends of the %(band)s.") % {"band": label}
+        if pct is None:
+            return _("Give the percentage for the %(band)s.") % {"band": label}
+        try:
+            low, high, pct = float(low), float(high), float(pct)
+        except (TypeError, ValueError):
+            return None
+        if low > high:
+            return _("The lower end of the %(band)s must be below its upper end.") % {"band": label}
+        if not 0 < pct <= 100:
+            return _("The percentage for the %(band)s must be above 0 and at most 100.") % {
+                "band": label
+            }
+    for key, label in (
+        ("max_iqr", _("The largest interquartile range")),
+        ("max_sd", _("The largest standard deviation")),
+    ):
+        value = data.get(key)
+        if isinstance(value, int | float) and value < 0:
+            return _("%(what)s cannot be negative.") % {"what": label}
+    return None
+
+
+def parse_rules(data: Any, *, field: str = "rules") -> dict:
     """Validate a rule set (the JSON form of ``ConsensusRules``) and normalise it."""
     if not data:
         raise ServiceError(
-            _("Set at least one consensus rule before the study launches."), field="rules"
+            _("Set at least one consensus rule before the study launches."), field=field
         )
+    plain = _plain_rule_problem(data)
+    if plain:
+        raise ServiceError(plain, field=field)
     try:
         return core.ConsensusRules.from_dict(data).to_dict()
     except (ValueError, TypeError) as exc:
-        raise ServiceError(_("Invalid consensus rule: %(e)s") % {"e": exc}, field="rules") from exc
+        raise ServiceError(_("Invalid consensus rule: %(e)s") % {"e": exc}, field=field) from exc
+
+
+def _scale_misfit(item: Item, rules: core.ConsensusRules) -> str | None:
+    """Why ``rules`` cannot judge ``item`` (a band outside its scale), in plain words."""
+    scale = scale_of(item)
+    if scale is None:
+        return None
+    try:
+        rules.check_scale(scale)
+    except ValueError:
+        pass
+    else:
+        return None
+    if isinstance(scale, core.LikertScale):
+        span = _("1 to %(n)s") % {"n": scale.points}
+    elif scale.lower is None:
+        span = _("up to %(hi)s") % {"hi": _fmt(scale.upper)}
+    elif scale.upper is None:
+        span = _("from %(lo)s") % {"lo": _fmt(scale.lower)}
+    else:
+        span = _("%(lo)s to %(hi)s") % {"lo": _fmt(scale.lower), "hi": _fmt(scale.upper)}
+    for band, label in (
+        (rules.percent_agreement, _("agreement band")),
+        (rules.percent_disagreement, _("disagreement band")),
+    ):
+        if band is not None:
+            return _("the %(band)s %(lo)s–%(hi)s does not fit the item's scale (%(span)s)") % {
+                "band": label,
+                "lo": _fmt(band[0]),
+                "hi": _fmt(band[1]),
+                "span": span,
+            }
+    return _("the consensus rule does not fit the item's scale (%(span)s)") % {"span": span}
 
 
 def _study_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -182,7 +256,8 @@ def _item_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
                 _("Give one label per point (%(n)s), lowest first.") % {"n": points},
                 field="labels",
             )
-        return {"points": points, "labels": labels or default_labels(points)}
+        likert: dict[str, Any] = {"points": points, "labels": labels or default_labels(points)}
+        return _with_own_rules(kind, likert, config)
     if kind == ItemKind.NUMERIC:
         unit = str(config.get("unit") or "").strip()
         out: dict[str, Any] = {
@@ -190,15 +265,17 @@ def _item_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
         }
         for key in ("lower", "upper"):
             value = config.get(key)
-            out[key] = None if value in (None, "") else float(value)
-        try:
-            core.NumericScale(out["lower"], out["upper"], out["unit"])
-        except ValueError as exc:
-            raise ServiceError(str(exc), field="lower") from exc
+            try:
+                out[key] = None if value in (None, "") else float(value)
+            except (TypeError, ValueError):
+                raise ServiceError(_("The bounds must be numbers."), field=key) from None
+            if out[key] is not None and not math.isfinite(out[key]):
+                raise ServiceError(_("The bounds must be finite numbers."), field=key)
+        if out["lower"] is not None and out["upper"] is not None and out["lower"] >= out["upper"]:
+            raise ServiceError(_("The lower bound must be below the upper bound."), field="lower")
+        core.NumericScale(out["lower"], out["upper"], out["unit"])
         out["bins"] = 10
-        if config.get("rules"):
-            out["rules"] = parse_rules(config["rules"])
-        return out
+        return _with_own_rules(kind, out, config)
     if kind == ItemKind.RANKING:
         raw = config.get("options") or []
         if len(raw) > MAX_OPTIONS:
@@ -230,6 +307,19 @@ def _item_config(kind: str, config: dict[str, Any]) -> dict[str, Any]:
     if kind == ItemKind.TEXT:
         return {}
     raise ServiceError(_("Unknown item type."), field="kind")
+
+
+def _with_own_rules(kind: str, out: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+    """Add the item's own consensus rule (if given), checked against its scale."""
+    if not config.get("rules"):
+        return out
+    out["rules"] = parse_rules(config["rules"], field="rules")
+    problem = _scale_misfit(
+        Item(kind=kind, config=out), core.ConsensusRules.from_dict(out["rules"])
+    )
+    if problem:
+        raise ServiceError(_("The item's own rule: %(e)s.") % {"e": problem}, field="rules")
+    return out
 
 
 def add_item(
@@ -265,13 +355,7 @@ def add_item(
         first_round = (last.number if last else 0) + 1
         if first_round > study.max_rounds:
             raise ServiceError(_("The study has no round left for new items."), status=409)
-        new = Item(kind=kind, config=cfg, study=study)
-        rules, scale = rules_of(new, study), scale_of(new)
-        if rules is not None and scale is not None:
-            try:
-                rules.check_scale(scale)
-            except ValueError as exc:
-                raise ServiceError(str(exc), field="rules") from exc
+        _check_item_rule(Item(kind=kind, config=cfg, study=study, position=0), study)
     with transaction.atomic():
         position = study.items.count() + 1
         item = Item.objects.create(
@@ -285,6 +369,79 @@ def add_item(
         )
         record_audit(actor=actor, action="delphi.item.add", target=item, study=study.pk)
     return item
+
+
+def _check_item_rule(
+    item: Item, study: Study, *, default: core.ConsensusRules | None = None
+) -> None:
+    """Refuse an item whose rule (its own, else the study's) cannot judge its scale."""
+    if scale_of(item) is None:
+        return
+    rules = rules_of(item, study) or default
+    if rules is None:
+        return
+    problem = _scale_misfit(item, rules)
+    if problem is None:
+        return
+    if item.config.get("rules"):
+        message = _("Item %(n)s: %(e)s. Change its own rule.")
+    else:
+        message = _(
+            "Item %(n)s cannot be judged by the study's consensus rule: %(e)s. Give the item "
+            "its own consensus rule (edit the item), or change the study's rule."
+        )
+    raise ServiceError(message % {"n": item.position, "e": problem}, field="rules")
+
+
+def update_item(
+    *, actor: User, item: Item, text: str, config: dict[str, Any] | None = None
+) -> Item:
+    """Change an item's text, scale or own rule; only while the study is a draft."""
+    study = item.study
+    if not can_manage(actor, study):
+        raise ServiceError.forbidden()
+    if not study.is_draft:
+        raise ServiceError(
+            _("The study has launched: its items can no longer be changed."), status=409
+        )
+    text = check_length((text or "").strip(), ITEM_TEXT_MAX, field="text", label=_("The statement"))
+    if not text:
+        raise ServiceError(_("Write the statement or question."), field="text")
+    cfg = _item_config(item.kind, config or {})
+    changed = [f for f, v in (("text", text), ("config", cfg)) if getattr(item, f) != v]
+    before = {"text": item.text, "config": item.config}
+    with transaction.atomic():
+        item.text, item.config = text, cfg
+        if changed:
+            item.save(update_fields=changed)
+        record_audit(
+            actor=actor,
+            action="delphi.item.update",
+            target=item,
+            before=before,
+            after={"text": text, "config": cfg},
+            study=study.pk,
+            fields=changed,
+        )
+    return item
+
+
+def delete_item(*, actor: User, item: Item) -> None:
+    """Remove an item from a draft study; the others close up their positions."""
+    study = item.study
+    if not can_manage(actor, study):
+        raise ServiceError.forbidden()
+    if not study.is_draft:
+        raise ServiceError(
+            _("The study has launched: its items can no longer be deleted."), status=409
+        )
+    with transaction.atomic():
+        record_audit(
+            actor=actor, action="delphi.item.delete", target=study, item=item.pk, text=item.text
+        )
+        position = item.position
+        item.delete()
+        study.items.filter(position__gt=position).update(position=F("position") - 1)
 
 
 def launch_study(*, actor: User, study: Study, now=None) -> Study:
@@ -305,17 +462,7 @@ def launch_study(*, actor: User, study: Study, now=None) -> Study:
     if study.is_realtime and any(i.kind == ItemKind.TEXT for i in items):
         raise ServiceError(_("Real-time studies cannot have free-text items."), field="items")
     for item in items:
-        scale = scale_of(item)
-        if scale is None:
-            continue
-        try:
-            (rules_of(item, study) or rules).check_scale(scale)
-        except ValueError as exc:
-            raise ServiceError(
-                _("Item %(n)s: %(e)s. Give it a rule that fits its scale.")
-                % {"n": item.position, "e": exc},
-                field="rules",
-            ) from exc
+        _check_item_rule(item, study, default=rules)
     now = now or timezone.now()
     with transaction.atomic():
         study.status = StudyStatus.RUNNING
@@ -605,7 +752,23 @@ def validate_value(item: Item, value: Any) -> Any:
             return core.validate_likert(_number(value), item.config["points"])
         if item.kind == ItemKind.NUMERIC:
             c = item.config
-            return core.validate_numeric(_number(value), c.get("lower"), c.get("upper"))
+            number = _number(value)
+            lower, upper = c.get("lower"), c.get("upper")
+            try:
+                return core.validate_numeric(number, lower, upper)
+            except ValueError:
+                if isinstance(number, int | float) and math.isfinite(number):
+                    if lower is not None and upper is not None:
+                        message = _("give a number from %(lo)s to %(hi)s") % {
+                            "lo": _fmt(lower),
+                            "hi": _fmt(upper),
+                        }
+                    elif lower is not None:
+                        message = _("give a number of at least %(lo)s") % {"lo": _fmt(lower)}
+                    else:
+                        message = _("give a number of at most %(hi)s") % {"hi": _fmt(upper)}
+                    raise ValueError(message) from None
+                raise
         if item.kind == ItemKind.RANKING:
             if isinstance(value, str):
                 value = [v.strip() for v in value.split(",") if v.strip()]
@@ -745,6 +908,26 @@ def submit_answers(
             saved.append(answer)
         publish_batch(round=locked)
     return saved
+
+
+def save_answer_form(
+    *,
+    actor: User,
+    study: Study,
+    round: Round,
+    answers: list[dict[str, Any]],
+    ratings: dict[str, Any] | None = None,
+) -> list[Answer]:
+    """The answer page's one save: expertise ratings and answers, all or nothing.
+
+    With ratings and no answers only the ratings are saved. Any error stores neither.
+    """
+    with transaction.atomic():
+        if ratings is not None:
+            set_expertise(actor=actor, study=study, ratings=ratings)
+            if not answers:
+                return []
+        return submit_answers(actor=actor, study=study, round=round, answers=answers)
 
 
 def publish_batch(*, round: Round) -> bool:

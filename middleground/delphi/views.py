@@ -68,9 +68,12 @@ def study_detail(request: HttpRequest, slug: str) -> HttpResponse:
     panellist = selectors.seat_of(request.user, study)
     manage = permissions.can_manage(request.user, study)
     open_round = study.open_round()
+    items = list(selectors.items(study))
+    for item in items:
+        item.own_rule_text = _rules_text(item.config.get("rules"))  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "study": study,
-        "items": selectors.items(study),
+        "items": items,
         "rounds": study.rounds.order_by("number"),
         "open_round": open_round,
         "last_round": study.last_round(),
@@ -162,6 +165,49 @@ def item_create(request: SignedInRequest, slug: str) -> HttpResponse:
         "delphi/item_form.html",
         {"form": form, "study": study, "suggestions": suggestions},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request: SignedInRequest, slug: str, item_id: int) -> HttpResponse:
+    item = selectors.get_item_for_manage(request.user, slug=slug, item_id=item_id)
+    study = item.study
+    if not study.is_draft:
+        messages.error(request, _("The study has launched: its items can no longer be changed."))
+        return redirect(study)
+    form = ItemForm(request.POST or None, initial=ItemForm.initial_for(item), editing=True)
+    if request.method == "POST" and form.is_valid():
+        saved = call_service(
+            form,
+            lambda: services.update_item(
+                actor=request.user,
+                item=item,
+                text=form.cleaned_data["text"],
+                config=form.config(),
+            ),
+        )
+        if saved:
+            messages.success(request, _("Item saved."))
+            return redirect(study)
+    return render(
+        request,
+        "delphi/item_form.html",
+        {"form": form, "study": study, "item": item, "suggestions": []},
+    )
+
+
+@login_required
+@require_POST
+def item_delete(request: SignedInRequest, slug: str, item_id: int) -> HttpResponse:
+    item = selectors.get_item_for_manage(request.user, slug=slug, item_id=item_id)
+    study = item.study
+    try:
+        services.delete_item(actor=request.user, item=item)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Item deleted."))
+    return redirect(study)
 
 
 def _post_action(
@@ -328,6 +374,48 @@ def _parse_answers(
     return answers, errors
 
 
+def _as_int(raw: str) -> int | str:
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return raw
+
+
+def _int_or_none_map(positions: dict[str, str]) -> dict[str, int | str | None]:
+    return {k: (_as_int(v) if v else None) for k, v in positions.items()}
+
+
+def _typed_answers(request: HttpRequest, items: list[Item]) -> dict[int, tuple[Any, str, str]]:
+    """What the person typed into the answer form, item by item, exactly as sent.
+
+    Likert points and ranking positions become numbers where they are numbers (so the
+    radio or option is checked again); everything else stays the typed text.
+    """
+    post = request.POST
+    typed: dict[int, tuple[Any, str, str]] = {}
+    for item in items:
+        key = f"item_{item.pk}"
+        value: Any
+        if item.kind == ItemKind.RANKING:
+            value = {o["id"]: post.get(f"{key}_{o['id']}", "") for o in item.options}
+        elif item.kind == ItemKind.PAIR:
+            value = {
+                "desirability": _as_int(post.get(f"{key}_desirability", "")),
+                "feasibility": _as_int(post.get(f"{key}_feasibility", "")),
+            }
+        elif item.kind == ItemKind.LIKERT:
+            raw = post.get(key, "")
+            value = _as_int(raw) if raw else None
+        else:
+            value = post.get(key, "")
+        typed[item.pk] = (
+            value,
+            post.get(f"rationale_{item.pk}", ""),
+            post.get(f"reason_{item.pk}", ""),
+        )
+    return typed
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def answer(request: SignedInRequest, slug: str) -> HttpResponse:
@@ -340,20 +428,15 @@ def answer(request: SignedInRequest, slug: str) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         answers, errors = _parse_answers(request, items)
-        saved_expertise = False
+        ratings = None
         if "expertise" in request.POST:
             ratings = {
                 t: request.POST.get(f"expertise_{i}", "") for i, t in enumerate(study.topics)
             }
+        if not errors:
             try:
-                services.set_expertise(actor=request.user, study=study, ratings=ratings)
-                saved_expertise = True
-            except ServiceError as exc:
-                errors["expertise"] = exc.message
-        if not errors and (answers or not saved_expertise):
-            try:
-                services.submit_answers(
-                    actor=request.user, study=study, round=round, answers=answers
+                services.save_answer_form(
+                    actor=request.user, study=study, round=round, answers=answers, ratings=ratings
                 )
             except ServiceError as exc:
                 errors[exc.field or "form"] = exc.message
@@ -363,6 +446,8 @@ def answer(request: SignedInRequest, slug: str) -> HttpResponse:
                 _("Your answers are saved. You can change them until the round closes."),
             )
             return redirect("delphi:answer", slug=study.slug)
+    # After an error the form shows exactly what was typed, never the stored answers.
+    typed = _typed_answers(request, items) if errors else None
     own = selectors.own_answers(panellist, round)
     prev = stats.previous_round(round)
     own_prev = selectors.own_answers(panellist, prev) if prev else {}
@@ -370,20 +455,32 @@ def answer(request: SignedInRequest, slug: str) -> HttpResponse:
     for item in items:
         current = own.get(item.pk)
         before = own_prev.get(item.pk)
-        value = current.value if current else (before.value if before else None)
+        if typed is not None:
+            value, rationale, reason = typed[item.pk]
+        else:
+            value = current.value if current else (before.value if before else None)
+            rationale = current.rationale if current else (before.rationale if before else "")
+            reason = current.outside_reason if current else ""
+        value_error = errors.get(f"item_{item.pk}")
         block: dict[str, Any] = {
             "item": item,
             "value": value,
-            "rationale": current.rationale if current else (before.rationale if before else ""),
-            "reason": current.outside_reason if current else "",
-            "error": errors.get(f"item_{item.pk}")
+            "rationale": rationale,
+            "reason": reason,
+            "error": value_error
             or errors.get(f"rationale_{item.pk}")
             or errors.get(f"reason_{item.pk}"),
-            "prefilled_from_previous": current is None and before is not None,
+            "value_invalid": bool(value_error),
+            "rationale_invalid": f"rationale_{item.pk}" in errors,
+            "reason_invalid": f"reason_{item.pk}" in errors,
+            "prefilled_from_previous": typed is None and current is None and before is not None,
             "choices": list(range(1, (item.points or 0) + 1)),
         }
         if item.kind == ItemKind.RANKING:
-            positions = {oid: i + 1 for i, oid in enumerate(value or [])}
+            if typed is not None:
+                positions = _int_or_none_map(value or {})
+            else:
+                positions = {oid: i + 1 for i, oid in enumerate(value or [])}
             block["ranking"] = [{**o, "position": positions.get(o["id"])} for o in item.options]
             block["positions"] = list(range(1, len(item.options) + 1))
         if prev is not None and item.asked_in(prev.number):
@@ -396,7 +493,13 @@ def answer(request: SignedInRequest, slug: str) -> HttpResponse:
             block["live"] = live
         blocks.append(block)
     expertise = [
-        {"index": i, "topic": t, "value": panellist.expertise.get(t)}
+        {
+            "index": i,
+            "topic": t,
+            "value": request.POST.get(f"expertise_{i}", "")
+            if errors
+            else panellist.expertise.get(t),
+        }
         for i, t in enumerate(study.topics)
     ]
     return render(

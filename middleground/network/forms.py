@@ -10,12 +10,19 @@ from .models import Country, FocusArea, Institution, InstitutionType, RegionalGr
 REGIONS = ["Africa", "Americas", "Asia", "Europe", "Oceania"]
 
 
+def _by_label(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Choices in the alphabetical order of their (translated) labels."""
+    return sorted(choices, key=lambda c: c[1].casefold())
+
+
 def _country_choices():
-    return [("", "—")] + [(c.code, c.name) for c in Country.objects.only("code", "name")]
+    """Every country, named and ordered in the active language (ISO 3166-1 catalogs)."""
+    countries = Country.objects.only("code", "name")
+    return [("", "—")] + _by_label([(c.code, c.display_name) for c in countries])
 
 
 def _focus_choices():
-    return [(f.slug, f.name) for f in FocusArea.objects.all()]
+    return _by_label([(f.slug, f.display_name) for f in FocusArea.objects.all()])
 
 
 class RegistryFilterForm(forms.Form):
@@ -31,7 +38,7 @@ class RegistryFilterForm(forms.Form):
     bloc = forms.ChoiceField(label=_("Bloc"), required=False)
     focus_area = forms.ChoiceField(label=_("Focus area"), required=False)
     region = forms.ChoiceField(
-        label=_("Region"), required=False, choices=[("", "—")] + [(r, r) for r in REGIONS]
+        label=_("Region"), required=False, choices=[("", "—")] + [(r, _(r)) for r in REGIONS]
     )
 
     def __init__(

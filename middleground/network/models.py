@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from middleground.core.reference_names import country_name, reference_text
+
 
 class RegionalGroup(models.TextChoices):
     AFRICAN = "AFRICAN", _("African Group")
@@ -26,6 +28,11 @@ class Bloc(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    @property
+    def display_name(self) -> str:
+        """The bloc's name in the active language (the catalogs translate shipped blocs)."""
+        return reference_text(self.name)
+
 
 class Country(models.Model):
     code = models.CharField(_("ISO 3166 alpha-2"), max_length=2, primary_key=True)
@@ -46,10 +53,15 @@ class Country(models.Model):
         verbose_name_plural = _("countries")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
     def get_absolute_url(self) -> str:
         return reverse("network:country", args=[self.code])
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language, from the ISO 3166-1 catalogs (pycountry)."""
+        return country_name(self.code, self.name)
 
 
 class FocusArea(models.Model):
@@ -62,10 +74,16 @@ class FocusArea(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
     def get_absolute_url(self) -> str:
         return reverse("network:focus_area", args=[self.slug])
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: shipped focus areas are in the catalogs, a
+        focus area the secretariat added keeps the name it was given."""
+        return reference_text(self.name)
 
 
 class InstitutionType(models.TextChoices):

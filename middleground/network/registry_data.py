@@ -8,16 +8,40 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 DEFAULT_FOCUS_AREAS = [
-    ("security", "Security", [16, 17]),
-    ("sustainable-development", "Sustainable development", [1, 2, 8, 9, 10, 11, 12, 13, 17]),
-    ("institutional-accountability", "Institutional accountability", [16, 17]),
-    ("digital-trust", "Digital trust", [9, 16, 17]),
-    ("water-security", "Water security", [6, 13, 14, 15]),
-    ("human-capital", "Human capital", [3, 4, 5, 8, 10]),
-    ("innovation", "Innovation", [8, 9, 17]),
+    ("security", gettext_noop("Security"), [16, 17]),
+    (
+        "sustainable-development",
+        gettext_noop("Sustainable development"),
+        [1, 2, 8, 9, 10, 11, 12, 13, 17],
+    ),
+    ("institutional-accountability", gettext_noop("Institutional accountability"), [16, 17]),
+    ("digital-trust", gettext_noop("Digital trust"), [9, 16, 17]),
+    ("water-security", gettext_noop("Water security"), [6, 13, 14, 15]),
+    ("human-capital", gettext_noop("Human capital"), [3, 4, 5, 8, 10]),
+    ("innovation", gettext_noop("Innovation"), [8, 9, 17]),
+]
+
+#: the blocs' names in ``data/countries.json``, marked here so that the catalogs carry them
+#: (the suite checks that this list and the data file agree)
+BLOC_NAMES = [
+    gettext_noop("Permanent members of the UN Security Council"),
+    gettext_noop("Shanghai Cooperation Organisation"),
+    gettext_noop("BRICS"),
+    gettext_noop("Group of Twenty (member countries; the EU and the AU are members as unions)"),
+    gettext_noop("MIKTA"),
+    gettext_noop("European Union"),
+    gettext_noop("African Union"),
+    gettext_noop("Association of Southeast Asian Nations"),
+    gettext_noop("Organisation of Islamic Cooperation"),
+    gettext_noop("Commonwealth of Independent States"),
+    gettext_noop("Eurasian Economic Union"),
+    gettext_noop("Conference on Interaction and Confidence-Building Measures in Asia"),
+    gettext_noop("Organization of Turkic States"),
 ]
 
 

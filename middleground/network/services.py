@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from middleground.accounts.models import Role, User
-from middleground.accounts.services import record_audit
+from middleground.accounts.services import audit_snapshot, record_audit
 from middleground.core.errors import ServiceError, check_model_lengths
 from middleground.core.slugs import unique_slug
 from middleground.notifications.services import notify
@@ -130,7 +130,9 @@ def update_institution(
     for role_field in ("focal_point", "deputy"):
         if role_field in data:
             fields[role_field] = _representative_of(institution, data[role_field], role_field)
+    audited = list(fields) + (["focus_areas"] if focus is not None else [])
     with transaction.atomic():
+        before = audit_snapshot(institution, audited)
         for key, value in fields.items():
             setattr(institution, key, value)
         # only the fields of this edit: the row was read with the request, and a concurrent
@@ -142,7 +144,8 @@ def update_institution(
             actor=actor,
             action="institution.update",
             target=institution,
-            fields=sorted(fields) + (["focus_areas"] if focus is not None else []),
+            before=before,
+            after=audit_snapshot(institution, audited),
         )
     return institution
 
@@ -354,14 +357,22 @@ def update_expert(*, actor: User, expert: Expert, data: dict[str, Any]) -> Exper
     focus = (
         resolve_focus_areas(data["focus_areas"]) if data.get("focus_areas") is not None else None
     )
+    audited = list(fields) + (["focus_areas"] if focus is not None else [])
     with transaction.atomic():
+        before = audit_snapshot(expert, audited)
         for key, value in fields.items():
             setattr(expert, key, value)
         expert.save(update_fields=list(fields))
         if focus is not None:
             expert.focus_areas.set(focus)
         if actor.is_secretariat or actor.role == Role.REPRESENTATIVE:
-            record_audit(actor=actor, action="expert.update", target=expert, fields=sorted(fields))
+            record_audit(
+                actor=actor,
+                action="expert.update",
+                target=expert,
+                before=before,
+                after=audit_snapshot(expert, audited),
+            )
     return expert
 
 
@@ -395,6 +406,8 @@ def save_focus_area(
             action = "focus_area.create"
         else:
             action = "focus_area.update"
+        audited = ["name", "sdgs", "description"]
+        before = audit_snapshot(focus_area, audited) if focus_area.pk else None
         focus_area.name = name
         focus_area.sdgs = sorted(set(sdgs))
         changed = ["name", "sdgs"]
@@ -403,7 +416,16 @@ def save_focus_area(
             changed.append("description")
         # a new row is saved whole; an existing one only in the fields of this edit
         focus_area.save(update_fields=None if action == "focus_area.create" else changed)
-        record_audit(actor=actor, action=action, target=focus_area)
+        if before is None:
+            record_audit(actor=actor, action=action, target=focus_area, name=focus_area.name)
+        else:
+            record_audit(
+                actor=actor,
+                action=action,
+                target=focus_area,
+                before=before,
+                after=audit_snapshot(focus_area, audited),
+            )
     return focus_area
 
 
@@ -413,7 +435,9 @@ def delete_focus_area(*, actor: User, focus_area: FocusArea) -> None:
     if focus_area.task_forces.exists():
         raise ServiceError(_("A task force works on this focus area; remove it first."))
     with transaction.atomic():
-        record_audit(actor=actor, action="focus_area.delete", target=focus_area)
+        record_audit(
+            actor=actor, action="focus_area.delete", target=focus_area, name=focus_area.name
+        )
         focus_area.delete()
 
 
@@ -463,6 +487,8 @@ def save_task_force(
             action = "task_force.create"
         else:
             action = "task_force.update"
+        audited = [*fields, "members"]
+        snapshot = audit_snapshot(task_force, audited) if task_force.pk else None
         for key, value in fields.items():
             setattr(task_force, key, value)
         # a new row is saved whole; an existing one only in the fields of this edit
@@ -471,7 +497,16 @@ def save_task_force(
         if members is not None:
             task_force.members.set(members)
         task_force.members.add(task_force.chair)
-        record_audit(actor=actor, action=action, target=task_force)
+        if snapshot is None:
+            record_audit(actor=actor, action=action, target=task_force, name=task_force.name)
+        else:
+            record_audit(
+                actor=actor,
+                action=action,
+                target=task_force,
+                before=snapshot,
+                after=audit_snapshot(task_force, audited),
+            )
         added = task_force.members.exclude(pk__in=before)
         for institution in added:
             # the institution's focal point (or its representatives) learns of it
@@ -499,5 +534,7 @@ def delete_task_force(*, actor: User, task_force: TaskForce) -> None:
     if not actor.is_secretariat:
         raise ServiceError.forbidden()
     with transaction.atomic():
-        record_audit(actor=actor, action="task_force.delete", target=task_force)
+        record_audit(
+            actor=actor, action="task_force.delete", target=task_force, name=task_force.name
+        )
         task_force.delete()

@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCENARIOS_FILE = DATA_DIR / "scenarios.json"
 WORLDBANK_FILE = DATA_DIR / "worldbank_2015_2024.csv"
@@ -33,22 +35,65 @@ GROUP_PREFIXES = {"AFRICAN": "AF", "APG": "AP", "EEG": "EE", "GRULAC": "LAC", "W
 BODIES = [
     (
         "un_security_council",
-        "UN Security Council",
-        "Fifteen members today: five permanent members with a veto and ten elected for two "
-        "years by regional group (Charter of the United Nations, Articles 23 and 27).",
+        gettext_noop("UN Security Council"),
+        gettext_noop(
+            "Fifteen members today: five permanent members with a veto and ten elected for two "
+            "years by regional group (Charter of the United Nations, Articles 23 and 27)."
+        ),
     ),
     (
         "eu_council",
-        "Council of the European Union",
-        "Ministers of the member states; most decisions by qualified majority.",
+        gettext_noop("Council of the European Union"),
+        gettext_noop("Ministers of the member states; most decisions by qualified majority."),
     ),
     (
         "imf",
-        "International Monetary Fund",
-        "Board of Governors and Executive Board; votes weighted by quota shares. No built-in "
-        "scenario: weighted games can be computed through the API.",
+        gettext_noop("International Monetary Fund"),
+        gettext_noop(
+            "Board of Governors and Executive Board; votes weighted by quota shares. No built-in "
+            "scenario: weighted games can be computed through the API."
+        ),
     ),
 ]
+
+#: the built-in scenarios' names and decision rules in ``data/scenarios.json``, marked so
+#: that the catalogs carry them (the suite checks that this list and the data file agree);
+#: a percent sign is doubled, as in every catalog key (see ``core.reference_names``)
+SCENARIO_TEXTS = [
+    gettext_noop("Security Council today"),
+    gettext_noop(
+        "9 affirmative votes of 15, including the concurring votes of every member with a veto"
+    ),
+    gettext_noop("G4 model (Brazil, Germany, India, Japan)"),
+    gettext_noop(
+        "14 affirmative votes of 25, including the concurring votes of every member with a veto"
+    ),
+    gettext_noop("Uniting for Consensus"),
+    gettext_noop(
+        "15 affirmative votes of 25, including the concurring votes of every member with a veto"
+    ),
+    gettext_noop("African Union: Ezulwini Consensus and Sirte Declaration"),
+    gettext_noop(
+        "15 affirmative votes of 26, including the concurring votes of every member with a veto"
+    ),
+    gettext_noop("EU Council, qualified majority (Lisbon rules, EU-27)"),
+    gettext_noop(
+        "at least 55%% of the members (15 of 27) representing at least 65%% of the population; "
+        "a blocking minority needs at least 4 members, so any 24 members win"
+    ),
+    gettext_noop("EU Council, qualified majority (Nice rules, EU-27 of 2007-2013)"),
+    gettext_noop(
+        "at least 255 of 345 weighted votes cast by a majority of the members (14 of 27), "
+        "and, if a member asks, members representing at least 62%% of the population "
+        "(triple majority)"
+    ),
+]
+
+
+def reference_strings() -> list[str]:
+    """The shipped English texts shown to people: bodies and built-in scenarios."""
+    texts = [t for _slug, name, description in BODIES for t in (name, description)]
+    return texts + [t.replace("%%", "%") for t in SCENARIO_TEXTS]
 
 
 def _text(value: Any) -> str:

@@ -34,7 +34,13 @@ class _Values(dict):
         group = key.split("_")[0]
         if group == "draft":
             draft = draft_study(alice, title="Draft (authz)")
-            self.update(draft_slug=draft.slug, draft_id=draft.pk)
+            first, second = list(draft.items.order_by("position"))[:2]
+            self.update(
+                draft_slug=draft.slug,
+                draft_id=draft.pk,
+                draft_item_id=first.pk,
+                draft_item2_id=second.pk,
+            )
         elif group == "published":
             published = running_study(alice, [bob], title="Published (authz)")
             services.close_round(actor=alice, round=published.rounds.get(number=1))
@@ -82,6 +88,20 @@ ROWS = [
         PAGE_MANAGE_DRAFT,
         name="delphi:item_create",
         params=DRAFT,
+    ),
+    Row(
+        "GET",
+        "/delphi/{slug}/items/{item_id}/edit/",
+        PAGE_MANAGE_DRAFT,
+        name="delphi:item_edit",
+        params={**DRAFT, "item_id": "draft_item_id"},
+    ),
+    Row(
+        "POST",
+        "/delphi/{slug}/items/{item_id}/delete/",
+        POST_MANAGE_DRAFT,
+        name="delphi:item_delete",
+        params={**DRAFT, "item_id": "draft_item2_id"},
     ),
     Row("POST", "/delphi/{slug}/launch/", POST_MANAGE_DRAFT, name="delphi:launch", params=DRAFT),
     Row("POST", "/delphi/{slug}/publish/", POST_MANAGE_RUNNING, name="delphi:publish", params=RUN),

@@ -18,7 +18,7 @@ def _item(study, kind):
     [
         (ItemKind.LIKERT, 6, "outside the 5-point scale"),
         (ItemKind.LIKERT, 2.5, "not a whole scale point"),
-        (ItemKind.NUMERIC, 2150, "above the upper bound 2100"),
+        (ItemKind.NUMERIC, 2150, "give a number from 2020 to 2100"),
         (ItemKind.NUMERIC, "soon", "'soon' is not a number"),
         (ItemKind.RANKING, ["o1", "o1", "o2"], "more than once"),
         (ItemKind.RANKING, ["o1", "o2"], "missing option"),
@@ -117,7 +117,8 @@ def test_rule_band_outside_an_item_scale_blocks_launch(world):
     )
     with pytest.raises(ServiceError) as exc:
         services.launch_study(actor=alice, study=study)
-    assert "lies outside the scale" in exc.value.message
+    assert "does not fit the item's scale (1 to 5)" in exc.value.message
+    assert "Give the item its own consensus rule" in exc.value.message
     assert not Round.objects.filter(study=study).exists()
 
 
@@ -126,7 +127,7 @@ def test_rule_band_outside_an_item_scale_blocks_launch(world):
     [
         ({"min_answers": 3}, "no criterion set"),
         ({"min_answers": 0, "max_iqr": 1}, "min_answers"),
-        ({"max_iqr": -1}, "max_iqr"),
+        ({"max_iqr": -1}, "The largest interquartile range cannot be negative."),
         ({"typo": 1, "max_iqr": 1}, "unknown consensus rule field"),
     ],
 )

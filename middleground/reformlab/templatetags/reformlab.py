@@ -1,30 +1,32 @@
-"""Number formatting for the reform lab's tables."""
+"""Number formatting for the reform lab's tables, in the active locale ("19,63%" in
+Russian and Kazakh)."""
 
 from django import template
+from django.utils.formats import number_format
 
 register = template.Library()
 
 
 @register.filter
 def pct(value, digits: int = 2) -> str:
-    """A share as a percentage: 0.1963 -> '19.63%'; None -> '—'."""
+    """A share as a percentage: 0.1963 -> '19.63%' ('19,63%' in Russian); None -> '—'."""
     if value is None or value == "":
         return "—"
-    return f"{float(value) * 100:.{int(digits)}f}%"
+    return number_format(round(float(value) * 100, int(digits)), int(digits)) + "%"
 
 
 @register.filter
 def num(value, digits: int = 4) -> str:
     if value is None or value == "":
         return "—"
-    return f"{float(value):.{int(digits)}f}"
+    return number_format(round(float(value), int(digits)), int(digits))
 
 
 @register.filter
 def ratio(value) -> str:
     if value is None or value == "":
         return "—"
-    return f"{float(value):.2f}"
+    return number_format(round(float(value), 2), 2)
 
 
 @register.filter
