@@ -143,5 +143,4 @@ def reference_strings() -> list[str]:
     strings += list(M49_REGIONS.values())
     strings += list(SDG_NAMES.values())
     strings += builtin_data.reference_strings()
-    seen: set[str] = set()
-    return [s for s in strings if s and not (s in seen or seen.add(s))]
+    return list(dict.fromkeys(s for s in strings if s))  # in order, each once

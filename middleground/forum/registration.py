@@ -394,8 +394,8 @@ def set_capacity(
             actor=actor,
             action="forum.registration_type.capacity",
             target=locked,
-            before=before,
-            after=capacity,
+            before={"capacity": before},
+            after={"capacity": capacity},
         )
         promote_waiting(registration_type=locked)
     registration_type.capacity = capacity

@@ -881,12 +881,12 @@ def uncite(*, actor: Any, strategy: Strategy, evidence: Evidence) -> None:
     if not can_uncite(actor, strategy, evidence):
         raise ServiceError.forbidden()
     title = (evidence.snapshot or {}).get("title", "")
-    details = {
-        "paragraph": str(evidence.paragraph.key),
-        "kind": evidence.kind,
-        "source_id": evidence.source_id,
-        "sha256": evidence.sha256,
-    }
+    paragraph_key, kind, source_id, sha256 = (
+        str(evidence.paragraph.key),
+        evidence.kind,
+        evidence.source_id,
+        evidence.sha256,
+    )
     evidence.delete()
     version = versioning.new_version(
         strategy, actor=actor, note=_("Citation removed: %(title)s") % {"title": title[:200]}
@@ -896,5 +896,8 @@ def uncite(*, actor: Any, strategy: Strategy, evidence: Evidence) -> None:
         action="strategy.evidence.uncite",
         target=strategy,
         version=version.number,
-        **details,
+        paragraph=paragraph_key,
+        kind=kind,
+        source_id=source_id,
+        sha256=sha256,
     )
