@@ -13,11 +13,13 @@ from middleground.core.csv_export import csv_dicts
 from middleground.core.errors import ServiceError
 from middleground.core.pagination import MAX_OFFSET, BoundedLimitOffsetPagination
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .models import Access, DocType, FileStatus
 from .schemas import (
     BatchOut,
+    DeletionOut,
     DocumentOut,
+    DocumentPatch,
     DocumentSummary,
     IngestOut,
     LexiconIn,
@@ -50,11 +52,17 @@ def upload_documents(
     task_force: Form[int | None] = None,
     doc_type: Form[str] = DocType.OTHER.value,
     source: Form[str] = "",
+    title: Form[str] = "",
+    authors: Form[list[str]] = None,  # type: ignore[assignment]
+    published: Form[str] = "",
+    language: Form[str] = "",
 ):
     """Upload one or more files (multipart field `files`). Up to 5 files are ingested at
     once (201); more run as background tasks (202: follow `/batches/{batch}`). A listing
     page gives one document per article; an exact duplicate is linked (`duplicate_of`, no
-    text of its own), a near-duplicate keeps its text and is linked with `similar_to`."""
+    text of its own), a near-duplicate keeps its text and is linked with `similar_to`.
+    `title` (one file only), `authors` (repeat the field), `published` (YYYY-MM-DD) and
+    `language` win over what is found in the files; the file name is the last resort."""
     batch = services.ingest_batch(
         actor=request.auth,
         files=[(f.name or "upload", f) for f in files or []],
@@ -62,6 +70,12 @@ def upload_documents(
         task_force=selectors.task_force_by_id(task_force),
         doc_type=doc_type,
         source=source,
+        metadata={
+            "title": title,
+            "authors": [a for a in authors or [] if a.strip()] or None,
+            "published": published,
+            "language": language,
+        },
     )
     rows = list(batch.files.all())
     failures = [{"filename": r.filename, "reason": r.error} for r in rows if r.error]
@@ -89,6 +103,57 @@ def get_document(request, document_id: int):
     if document.similar_to_id and selectors.visible_similar_to(request.auth, document) is None:
         document.similar_to_id = None
     return document
+
+
+def _signed_in(request) -> None:
+    """Changes need a person: the anonymous are asked to sign in (401) before any lookup."""
+    if not request.auth.is_authenticated:
+        raise ServiceError.forbidden()
+
+
+@router.patch("/documents/{int:document_id}", response=DocumentOut)
+def update_document(request, document_id: int, payload: DocumentPatch):
+    """Correct a document's metadata (its uploader and the secretariat): only the fields
+    sent change, the search follows, and the audit log records what changed."""
+    _signed_in(request)
+    document = selectors.get_document(request.auth, document_id)
+    sent = payload.model_dump(exclude_unset=True)
+    if "type" in sent:
+        sent["doc_type"] = sent.pop("type")
+    if "task_force" in sent:
+        sent["task_force"] = selectors.task_force_by_id(sent["task_force"])
+    for name in ("title", "authors", "language", "doc_type", "source", "access"):
+        if name in sent and sent[name] is None:
+            raise ServiceError(f"{name} cannot be null", field=name)
+    services.update_document(actor=request.auth, document=document, **sent)
+    return get_document(request, document_id)
+
+
+@router.delete("/documents/{int:document_id}", response={204: None})
+def delete_document(request, document_id: int):
+    """Delete a document: its text leaves the search, its tags the filters; an exact copy
+    takes over the text. `GET .../deletion` says what would be removed."""
+    _signed_in(request)
+    document = selectors.get_document(request.auth, document_id)
+    services.delete_document(actor=request.auth, document=document)
+    return HttpResponse(status=204)
+
+
+@router.get("/documents/{int:document_id}/deletion", response=DeletionOut)
+def deletion_summary(request, document_id: int):
+    """What deleting the document would remove from the library and its search."""
+    document = selectors.get_document(request.auth, document_id)
+    if not permissions.can_delete_document(request.auth, document):
+        raise ServiceError.forbidden()
+    return vars(selectors.deletion_summary(document))
+
+
+@router.get("/documents/{int:document_id}/original", response={200: None})
+def document_original(request, document_id: int):
+    """The file as uploaded (an attachment), to those who may read the document."""
+    from .views import original_response
+
+    return original_response(selectors.get_document(request.auth, document_id))
 
 
 @router.get("/batches/{int:batch_id}", response=BatchOut)

@@ -104,10 +104,92 @@ class UploadForm(forms.Form):
         max_length=300,
         help_text=_("Publisher or web address, if the file does not say."),
     )
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Leave empty to take the title from the file (its name if it has none). "
+            "Only for a single file."
+        ),
+    )
+    authors = forms.CharField(
+        label=_("Authors"),
+        required=False,
+        max_length=2000,
+        help_text=_(
+            "Separate several names with semicolons. Leave empty to take them from the file."
+        ),
+    )
+    published = forms.DateField(
+        label=_("Date of publication"),
+        required=False,
+        widget=DateInput,
+        help_text=_("Leave empty to take it from the file."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("Detect from the text")), *LANGUAGES],
+    )
 
     def __init__(self, *args, task_forces=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["task_force"].choices = [("", "—")] + [(str(t.pk), t.name) for t in task_forces]
+
+    def metadata(self) -> dict:
+        """The typed metadata for the service (empty values: taken from the file)."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "authors": split_authors(data["authors"]) if data["authors"].strip() else None,
+            "published": data["published"],
+            "language": data["language"],
+        }
+
+
+def split_authors(text: str) -> list[str]:
+    return [name.strip() for name in text.replace("\n", ";").split(";") if name.strip()]
+
+
+class DocumentForm(forms.Form):
+    """A document's metadata, as its uploader or the secretariat corrects it."""
+
+    title = forms.CharField(label=_("Title"), max_length=500)
+    authors = forms.CharField(
+        label=_("Authors"),
+        required=False,
+        max_length=10000,
+        help_text=_("Separate several names with semicolons."),
+    )
+    published = forms.DateField(label=_("Date of publication"), required=False, widget=DateInput)
+    language = forms.ChoiceField(label=_("Language"), choices=LANGUAGES)
+    doc_type = forms.ChoiceField(label=_("Type"), choices=DocType.choices)
+    source = forms.CharField(label=_("Source"), required=False, max_length=300)
+    access = forms.ChoiceField(label=_("Who may read it"), choices=Access.choices)
+    task_force = forms.ChoiceField(label=_("Task force (restricted documents)"), required=False)
+
+    def __init__(self, *args, task_forces=(), language="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task_force"].choices = [("", "—")] + [(str(t.pk), t.name) for t in task_forces]
+        codes = {code for code, _label in LANGUAGES}
+        if language and language not in codes:  # a detected language not in the short list
+            languages = self.fields["language"]
+            assert isinstance(languages, forms.ChoiceField)
+            languages.choices = [(language, language), *LANGUAGES]
+
+    @classmethod
+    def initial_for(cls, document) -> dict:
+        return {
+            "title": document.title,
+            "authors": "; ".join(document.authors),
+            "published": document.published,
+            "language": document.language,
+            "doc_type": document.doc_type,
+            "source": document.source,
+            "access": document.access,
+            "task_force": str(document.task_force_id or ""),
+        }
 
 
 class LexiconForm(forms.Form):

@@ -9,10 +9,13 @@ enqueues the task; the task calls :func:`run_ingest_file` here.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import threading
 from collections.abc import Sequence
 from typing import IO, Any
 
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -46,11 +49,80 @@ from .text import (
     process,
 )
 from .text.dedup import DEFAULT_THRESHOLD
+from .text.stem import search_terms
 
 #: The search column is capped so PostgreSQL's tsvector (1 MB) always fits.
 MAX_SEARCH_TEXT = 1_000_000
 #: The longest source a person may type; longer is refused, never cut.
 MAX_SOURCE = 300
+MAX_TITLE = 500
+MAX_AUTHORS = 50
+MAX_AUTHOR = 200
+#: A language code as the documents carry it ("en", "kk", "und").
+LANGUAGE_CODE = re.compile(r"^(?:[a-z]{2,3}|und)$")
+
+
+def clean_metadata(
+    *,
+    title: str | None = None,
+    authors: Sequence[str] | None = None,
+    published: dt.date | str | None = None,
+    language: str | None = None,
+) -> dict[str, Any]:
+    """What a person typed about a document, checked: only the given values, each tidied
+    (``authors`` one name per item, ``published`` a date). Refuses with the field named."""
+    out: dict[str, Any] = {}
+    if title is not None:
+        title = " ".join(str(title).split())
+        check_length(title, MAX_TITLE, field="title")
+        if title:
+            out["title"] = title
+    if authors is not None:
+        names: list[str] = []
+        for name in authors:
+            name = " ".join(str(name).split())
+            check_length(name, MAX_AUTHOR, field="authors")
+            if name and name not in names:
+                names.append(name)
+        if len(names) > MAX_AUTHORS:
+            raise ServiceError(_("At most %(n)d authors.") % {"n": MAX_AUTHORS}, field="authors")
+        out["authors"] = names
+    if published is not None and published != "":
+        if isinstance(published, str):
+            try:
+                published = dt.date.fromisoformat(published)
+            except ValueError:
+                raise ServiceError(
+                    _("Give the date as year-month-day, e.g. 2026-03-31."), field="published"
+                ) from None
+        out["published"] = published
+    if language is not None and language != "":
+        language = str(language).strip().lower()
+        if not LANGUAGE_CODE.match(language):
+            raise ServiceError(
+                _("Unknown language code '%(c)s'.") % {"c": language[:20]}, field="language"
+            )
+        out["language"] = language
+    return out
+
+
+def document_search_text(document: Document) -> str:
+    """A document's search column from its title, text, language, access, type and tags
+    (what ingestion stores; recomputed when its metadata is edited)."""
+    stems = search_terms(f"{document.title}\n{document.body}", document.language)
+    tags = list(document.tags.values_list("kind", "key"))
+    return (
+        stems[:MAX_SEARCH_TEXT]
+        + "\n"
+        + filter_tokens(
+            access=document.access,
+            task_force_id=document.task_force_id,
+            language=document.language,
+            doc_type=document.doc_type,
+            tags=tags,
+        )
+    )
+
 
 # --- the registry tagger ----------------------------------------------------------------
 
@@ -262,6 +334,7 @@ def ingest_file(
     max_bytes: int = DEFAULT_MAX_BYTES,
     tagger: Tagger | None = None,
     file_row: IngestFile | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> list[Document]:
     """Extract, clean, split, tag and store one file; returns its documents (one per article
     of a listing page). An exact duplicate is stored as a link (``duplicate_of``) with no
@@ -271,10 +344,16 @@ def ingest_file(
     transaction as the documents, and nothing is stored if it is no longer pending: a task
     run again (its worker killed, the task re-queued) never stores a file twice.
 
+    ``metadata`` (:func:`clean_metadata`'s keys) is what the uploader typed: it wins over
+    what is found in the file (the file name is only the last resort for the title; a
+    title applies only when the file gives one document). The file itself is kept for
+    download (``Document.original``).
+
     Raises ServiceError(field="file") with the file name and the reason when it cannot be
     ingested; nothing is stored then.
     """
     check_ingest(actor, access=access, task_force=task_force, doc_type=doc_type, source=source)
+    metadata = clean_metadata(**(metadata or {}))
     filename = (filename or "upload").rsplit("/", 1)[-1][:300]
     tagger = tagger or current_tagger()
     with _lock:
@@ -292,6 +371,7 @@ def ingest_file(
             )
         except ExtractionError as exc:
             raise ServiceError(f"{exc.filename}: {exc.reason}", field="file") from exc
+        raw = _bytes_of(data)  # stored as the original, once the file proved readable
         with transaction.atomic():
             if file_row is not None and not _lock_pending(file_row):
                 file_row.refresh_from_db()
@@ -304,6 +384,8 @@ def ingest_file(
                 doc_type=doc_type,
                 source=source,
                 batch=batch,
+                metadata=metadata,
+                original=(filename, raw),
             )
             if file_row is not None:
                 finish_row(file_row, FileStatus.DONE, docs=docs)
@@ -311,6 +393,13 @@ def ingest_file(
             if doc.duplicate_of_id is None:
                 _duplicates.add(doc)
     return docs
+
+
+def _bytes_of(data: bytes | IO[bytes]) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    data.seek(0)
+    return data.read()
 
 
 def _store(
@@ -322,8 +411,12 @@ def _store(
     doc_type: str,
     source: str,
     batch: IngestBatch | None,
+    metadata: dict[str, Any] | None = None,
+    original: tuple[str, bytes] | None = None,
 ) -> list[Document]:
     added_by = actor if getattr(actor, "is_authenticated", False) else None
+    metadata = metadata or {}
+    stored_name = ""
     in_file: dict[int | None, Document] = {}
     docs: list[Document] = []
     tags: list[DocumentTag] = []
@@ -335,16 +428,17 @@ def _store(
                 % {"n": f"{MAX_SEARCH_TEXT:,}"}
             )
         dup = _resolve_duplicate(p, in_file, access, task_force)
+        title = metadata.get("title") if len(processed) == 1 else None
         doc = Document(
-            title=(p.title or p.filename or _("Untitled"))[:500],
-            authors=list(p.authors),
-            published=p.published,
+            title=(title or p.title or p.filename or _("Untitled"))[:500],
+            authors=list(metadata.get("authors") or p.authors),
+            published=metadata.get("published") or p.published,
             source=(source or p.source or "")[:300],
             doc_type=doc_type,
             kind=p.kind,
             filename=p.filename,
             listing_position=p.listing_position,
-            language=p.language,
+            language=metadata.get("language") or p.language,
             body=p.body,
             search_text=p.search_text[:MAX_SEARCH_TEXT],
             content_hash=p.content_hash,
@@ -358,17 +452,26 @@ def _store(
             batch=batch,
             added_by=added_by,
         )
+        if title or (doc.language != p.language and p.body):  # typed: stem what is shown
+            doc.search_text = search_terms(f"{doc.title}\n{doc.body}", doc.language)[
+                :MAX_SEARCH_TEXT
+            ]
+        if original is not None and not stored_name:
+            doc.original.save(original[0] or "upload", ContentFile(original[1]), save=False)
+            stored_name = doc.original.name or ""
+        elif stored_name:
+            doc.original.name = stored_name
         if dup is not None:
-            original, kind, similarity = dup
+            original_doc, kind, similarity = dup
             doc.duplicate_similarity = round(similarity, 3)
             if kind == "exact":  # the same words: one stored text serves both
-                doc.duplicate_of, doc.duplicate_kind = original, kind
+                doc.duplicate_of, doc.duplicate_kind = original_doc, kind
                 doc.body = doc.search_text = ""
                 note = _("Same text as document %(id)s: linked, not stored twice.")
             else:  # its own paragraphs must stay readable and findable
-                doc.similar_to, dup = original, None
+                doc.similar_to, dup = original_doc, None
                 note = _("Similar to document %(id)s (similarity %(s).2f); its own text is kept.")
-            doc.data_notes = [*notes, note % {"id": original.pk, "s": similarity}]
+            doc.data_notes = [*notes, note % {"id": original_doc.pk, "s": similarity}]
         if dup is None:
             doc.search_text = (
                 doc.search_text
@@ -448,6 +551,7 @@ def ingest_row(row: IngestFile, data: bytes | IO[bytes], actor) -> None:
             batch=batch,
             tagger=_batch_tagger(batch),
             file_row=row,
+            metadata=batch.metadata,
         )
     except ServiceError as exc:
         finish_row(row, FileStatus.FAILED, error=exc.message)

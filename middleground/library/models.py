@@ -49,6 +49,9 @@ class IngestBatch(models.Model):
     )
     doc_type = models.CharField(max_length=12, choices=DocType.choices, default=DocType.OTHER)
     source = models.CharField(max_length=300, blank=True)
+    #: What the uploader typed for every file of the batch: title (one file only),
+    #: authors, published (ISO date), language; empty values are taken from the file.
+    metadata = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -141,6 +144,9 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    #: The file as uploaded (the articles of one listing page share it), for download by
+    #: those who may read the document.
+    original = models.FileField(upload_to="library/originals/%Y/%m/", blank=True, max_length=300)
     #: The tags the facets count, as "kind:key" words (search.facet_keys): read with the
     #: search window's rows, so facets need no query over the tag table.
     tag_keys = models.TextField(blank=True, default="", editable=False)

@@ -63,8 +63,33 @@ class DocumentSummary(Schema):
         return obj.similar_to_id
 
 
+class DeletionOut(Schema):
+    indexed: bool = Field(description="Its text is in the search index")
+    words: int
+    tags: int
+    copies: int = Field(description="Exact copies; the first takes over the text")
+    similar: int = Field(description="Near-duplicates that lose their link")
+    shares_file: int = Field(description="Other articles sharing the original file")
+
+
+class DocumentPatch(Schema):
+    """The metadata to change; fields left out stay as they are."""
+
+    title: str | None = None
+    authors: list[str] | None = None
+    published: dt.date | None = Field(None, description="YYYY-MM-DD; null clears it")
+    language: str | None = Field(None, description="ISO 639-1 code, or 'und'")
+    type: str | None = Field(None, description="Document type: " + ", ".join(DocType.values))
+    source: str | None = None
+    access: str | None = Field(None, description="public, network or task_force")
+    task_force: int | None = Field(None, description="Id of the task force (task_force access)")
+
+
 class DocumentOut(DocumentSummary):
     filename: str
+    original_url: str | None = Field(
+        None, description="Download of the file as uploaded (null when it was not kept)"
+    )
     listing_position: int | None
     body: str
     data_notes: list[str]
@@ -76,6 +101,12 @@ class DocumentOut(DocumentSummary):
     task_force: int | None = None
     created_at: dt.datetime
     tags: list[TagOut]
+
+    @staticmethod
+    def resolve_original_url(obj) -> str | None:
+        if not obj.original:
+            return None
+        return f"/api/v1/library/documents/{obj.pk}/original"
 
     @staticmethod
     def resolve_task_force(obj) -> int | None:

@@ -70,6 +70,35 @@ def get_document(user, pk: int) -> Document:
     return document
 
 
+@dataclass(frozen=True)
+class DeletionSummary:
+    """What deleting a document takes out of the library and its search."""
+
+    indexed: bool  # its text is searchable (not an exact copy of another)
+    words: int
+    tags: int
+    copies: int  # exact copies: the first keeps the text
+    similar: int  # near-duplicates that lose their "similar to" link
+    shares_file: int  # other articles of the same listing page (their file stays)
+
+
+def deletion_summary(document: Document) -> DeletionSummary:
+    copies = Document.objects.filter(duplicate_of=document).count()
+    shares = 0
+    if document.original:
+        shares = (
+            Document.objects.filter(original=document.original.name).exclude(pk=document.pk).count()
+        )
+    return DeletionSummary(
+        indexed=document.duplicate_of_id is None,
+        words=len(document.body.split()),
+        tags=document.tags.count(),
+        copies=copies,
+        similar=Document.objects.filter(similar_to=document).count(),
+        shares_file=shares,
+    )
+
+
 def _readable(user, document: Document | None) -> Document | None:
     return document if document is not None and permissions.can_read(user, document) else None
 

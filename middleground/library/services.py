@@ -28,12 +28,20 @@ from middleground.network.models import FocusArea, TaskForce
 from middleground.notifications.services import notify
 
 from . import permissions, selectors
-from .jobs import check_ingest, discard_upload, finish_row, ingest_row
+from .jobs import (
+    check_ingest,
+    clean_metadata,
+    discard_upload,
+    document_search_text,
+    finish_row,
+    ingest_row,
+)
 from .jobs import ingest_file as ingest_file  # the one-file service, for callers
 from .models import (
     Access,
     DocType,
     Document,
+    DocumentTag,
     FileStatus,
     FocusLexiconEntry,
     Frequency,
@@ -41,7 +49,7 @@ from .models import (
     IngestFile,
     SavedSearch,
 )
-from .search import remove_documents
+from .search import facet_keys, index_documents, remove_documents
 from .tasks import ingest_file_task
 
 #: Above this many files, uploads and API calls run as background tasks.
@@ -59,14 +67,21 @@ def create_batch(
     task_force: TaskForce | None = None,
     doc_type: str = DocType.OTHER,
     source: str = "",
+    metadata: dict[str, Any] | None = None,
 ) -> IngestBatch:
+    """``metadata``: title, authors, published, language typed for the batch's files
+    (see :func:`.jobs.clean_metadata`); the files' own values fill what is left empty."""
     check_ingest(actor, access=access, task_force=task_force, doc_type=doc_type, source=source)
+    clean = clean_metadata(**(metadata or {}))
+    if clean.get("published"):
+        clean["published"] = clean["published"].isoformat()
     return IngestBatch.objects.create(
         created_by=actor if actor.is_authenticated else None,
         access=access,
         task_force=task_force,
         doc_type=doc_type,
         source=source,
+        metadata=clean,
     )
 
 
@@ -79,6 +94,7 @@ def ingest_batch(
     doc_type: str = DocType.OTHER,
     source: str = "",
     background: bool | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> IngestBatch:
     """Ingest several files. Each file is its own transaction: a failure is recorded on its
     row (name and reason) and the others go on. With ``background`` (default: more than
@@ -87,8 +103,15 @@ def ingest_batch(
     files = list(files)
     if not files:
         raise ServiceError(_("Choose at least one file."), field="files")
+    if len(files) > 1 and (metadata or {}).get("title"):
+        raise ServiceError(_("A title can only be given when one file is uploaded."), field="title")
     batch = create_batch(
-        actor=actor, access=access, task_force=task_force, doc_type=doc_type, source=source
+        actor=actor,
+        access=access,
+        task_force=task_force,
+        doc_type=doc_type,
+        source=source,
+        metadata=metadata,
     )
     if background is None:
         background = len(files) > BACKGROUND_THRESHOLD
@@ -163,14 +186,195 @@ def fail_stale_uploads(*, now: dt.datetime | None = None) -> int:
     return failed
 
 
+#: The metadata a person may edit, in the order the audit line lists them.
+EDITABLE = (
+    "title",
+    "authors",
+    "published",
+    "language",
+    "doc_type",
+    "source",
+    "access",
+    "task_force",
+)
+_UNSET: Any = object()
+
+
+def _audit_value(field: str, value: Any) -> Any:
+    if field == "task_force":
+        return value.name if value is not None else None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def update_document(
+    *,
+    actor,
+    document: Document,
+    title: str = _UNSET,
+    authors: Sequence[str] = _UNSET,
+    published: dt.date | str | None = _UNSET,
+    language: str = _UNSET,
+    doc_type: str = _UNSET,
+    source: str = _UNSET,
+    access: str = _UNSET,
+    task_force: TaskForce | None = _UNSET,
+) -> dict[str, dict[str, Any]]:
+    """Change a document's metadata (its uploader and the secretariat). Only the given
+    arguments change; ``published=None`` clears the date. The search column follows
+    (title and language re-stemmed, access and type filters renewed) and one audit line
+    lists the fields that changed, before and after. Returns those changes."""
+    if not permissions.can_delete_document(actor, document):
+        raise ServiceError.forbidden()
+    given: dict[str, Any] = {
+        "title": title,
+        "authors": authors,
+        "published": published,
+        "language": language,
+        "doc_type": doc_type,
+        "source": source,
+        "access": access,
+        "task_force": task_force,
+    }
+    given = {k: v for k, v in given.items() if v is not _UNSET}
+    if "title" in given and not " ".join(str(given["title"] or "").split()):
+        raise ServiceError(_("Give the document a title."), field="title")
+    if "language" in given and not given["language"]:
+        given["language"] = "und"
+    checked = clean_metadata(
+        title=given.get("title"),
+        authors=given.get("authors"),
+        published=given.get("published") or None,
+        language=given.get("language"),
+    )
+    new: dict[str, Any] = {}
+    for field in EDITABLE:
+        if field not in given:
+            continue
+        if field in checked:
+            new[field] = checked[field]
+        elif field == "published":
+            new[field] = None
+        elif field == "source":
+            new[field] = " ".join(str(given[field] or "").split())
+        else:
+            new[field] = given[field]
+    access_now = new.get("access", document.access)
+    task_force_now = new.get("task_force", document.task_force)
+    if access_now != Access.TASK_FORCE and "access" in new and "task_force" not in new:
+        task_force_now = new["task_force"] = None
+    with transaction.atomic():
+        document = (
+            Document.objects.select_for_update().select_related("task_force").get(pk=document.pk)
+        )
+        if access_now != document.access or task_force_now != document.task_force:
+            check_ingest(  # who may restrict to which task force, as for an upload
+                actor,
+                access=access_now,
+                task_force=task_force_now,
+                doc_type=new.get("doc_type", document.doc_type),
+                source=new.get("source", ""),
+            )
+        else:
+            _check_type_and_source(new)
+        changes: dict[str, dict[str, Any]] = {}
+        for field, value in new.items():
+            before = getattr(document, field)
+            if before != value:
+                changes[field] = {
+                    "before": _audit_value(field, before),
+                    "after": _audit_value(field, value),
+                }
+                setattr(document, field, value)
+        if not changes:
+            return {}
+        fields = list(changes)
+        if document.duplicate_of_id is None:
+            document.search_text = document_search_text(document)
+            fields.append("search_text")
+        document.save(update_fields=fields)
+        if document.duplicate_of_id is None:
+            index_documents([(document.pk, document.search_text)])
+        record_audit(
+            actor=actor, action="library.document.update", target=document, changes=changes
+        )
+    return changes
+
+
+def _check_type_and_source(new: dict[str, Any]) -> None:
+    if "doc_type" in new and new["doc_type"] not in DocType.values:
+        raise ServiceError(
+            _("Unknown document type '%(t)s'.") % {"t": new["doc_type"]}, field="doc_type"
+        )
+    check_length(new.get("source", ""), 300, field="source")
+
+
+def _promote_copy(document: Document) -> Document | None:
+    """Before an original is deleted: its first exact copy takes over its text, tags and
+    search row, and the other copies point to it. Returns the promoted copy, if any."""
+    copies = list(Document.objects.filter(duplicate_of=document).order_by("pk"))
+    if not copies:
+        return None
+    heir, rest = copies[0], copies[1:]
+    heir.duplicate_of, heir.duplicate_kind = None, ""
+    heir.body, heir.minhash, heir.content_hash = (
+        document.body,
+        document.minhash,
+        document.content_hash,
+    )
+    heir.has_text = document.has_text
+    tags = list(document.tags.all())
+    DocumentTag.objects.bulk_create(
+        [
+            DocumentTag(
+                document=heir, kind=t.kind, key=t.key, label=t.label, count=t.count, terms=t.terms
+            )
+            for t in tags
+        ]
+    )
+    heir.tag_keys = facet_keys((t.kind, t.key) for t in tags)
+    heir.search_text = document_search_text(heir)
+    heir.save(
+        update_fields=[
+            "duplicate_of",
+            "duplicate_kind",
+            "body",
+            "minhash",
+            "content_hash",
+            "has_text",
+            "tag_keys",
+            "search_text",
+        ]
+    )
+    index_documents([(heir.pk, heir.search_text)])
+    Document.objects.filter(pk__in=[d.pk for d in rest]).update(duplicate_of=heir)
+    return heir
+
+
 def delete_document(*, actor, document: Document) -> None:
+    """Delete a document: its row, tags and search entry, and its stored file when no
+    other document (an article of the same listing page) shares it. An exact copy that
+    shared its text keeps it (the first copy becomes the original); near-duplicates lose
+    their "similar to" link."""
     if not permissions.can_delete_document(actor, document):
         raise ServiceError.forbidden()
     with transaction.atomic():
-        ids = [document.pk]
-        remove_documents(ids)
-        record_audit(actor=actor, action="library.document.delete", target=document)
+        heir = _promote_copy(document) if document.duplicate_of_id is None else None
+        remove_documents([document.pk])
+        record_audit(
+            actor=actor,
+            action="library.document.delete",
+            target=document,
+            title=document.title,
+            filename=document.filename,
+            text_kept_by=heir.pk if heir is not None else None,
+        )
+        name = document.original.name
         document.delete()
+        if name and not Document.objects.filter(original=name).exists():
+            storage = document.original.storage
+            transaction.on_commit(lambda: storage.delete(name))
 
 
 # --- lexicon ----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,7 +18,7 @@ from middleground.core.pagination import MAX_OFFSET
 from middleground.network import selectors as network
 
 from . import permissions, selectors, services
-from .forms import LexiconForm, SavedSearchForm, SearchForm, UploadForm
+from .forms import DocumentForm, LexiconForm, SavedSearchForm, SearchForm, UploadForm, split_authors
 from .models import Access, FileStatus
 from .selectors import SearchParams
 
@@ -119,7 +119,99 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tags": selectors.tag_links(request.user, document),
             "related": selectors.related_documents(request.user, document),
             "paragraphs": [p for p in document.body.split("\n") if p.strip()],
+            "can_change": permissions.can_delete_document(request.user, document),
         },
+    )
+
+
+def document_original(request: HttpRequest, pk: int) -> FileResponse:
+    """The file as uploaded, to those who may read the document (a download, never shown
+    inline: an uploaded HTML page must not run on this site)."""
+    document = selectors.get_document(request.user, pk)
+    return original_response(document)
+
+
+def original_response(document) -> FileResponse:
+    if not document.original:
+        raise Http404
+    try:
+        handle = document.original.open("rb")
+    except OSError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.filename or "document",
+        content_type="application/octet-stream",
+    )
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def _editable(request: HttpRequest, pk: int):
+    document = selectors.get_document(request.user, pk)
+    if not permissions.can_delete_document(request.user, document):
+        raise PermissionDenied
+    return document
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _editable(request, pk)
+    task_forces = list(permissions.ingest_task_forces(request.user))
+    if document.task_force is not None and document.task_force not in task_forces:
+        task_forces.append(document.task_force)
+    form = DocumentForm(
+        request.POST or None,
+        initial=DocumentForm.initial_for(document),
+        task_forces=task_forces,
+        language=document.language,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def run():
+            return services.update_document(
+                actor=request.user,
+                document=document,
+                title=data["title"],
+                authors=split_authors(data["authors"]),
+                published=data["published"],
+                language=data["language"],
+                doc_type=data["doc_type"],
+                source=data["source"],
+                access=data["access"],
+                task_force=selectors.task_force_by_id(data["task_force"] or None),
+            )
+
+        changes = call_service(form, run)
+        if changes is not None:
+            if changes:
+                messages.success(request, _("The document's details were saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect(document)
+    return render(
+        request,
+        "library/document_edit.html",
+        {"form": form, "document": document, "access_task_force": Access.TASK_FORCE.value},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _editable(request, pk)
+    if request.method == "POST":
+        title = document.title
+        services.delete_document(actor=request.user, document=document)
+        messages.success(request, _("“%(title)s” was deleted from the library.") % {"title": title})
+        return redirect("library:index")
+    return render(
+        request,
+        "library/document_delete.html",
+        {"document": document, "removal": selectors.deletion_summary(document)},
     )
 
 
@@ -142,6 +234,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 task_force=selectors.task_force_by_id(data["task_force"] or None),
                 doc_type=data["doc_type"],
                 source=data["source"],
+                metadata=form.metadata(),
             )
 
         batch = call_service(form, run)
