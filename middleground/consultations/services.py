@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from middleground.accounts.models import Role, User
-from middleground.accounts.services import create_invitation, record_audit
+from middleground.accounts.services import audit_snapshot, create_invitation, record_audit
 from middleground.core.errors import ServiceError, check_length
 from middleground.core.slugs import unique_slug
 from middleground.notifications.services import absolute_url, notify
@@ -193,6 +193,8 @@ def update_consultation(
     with transaction.atomic():
         if "anonymity" in fields:
             _check_anonymity_change(consultation, fields["anonymity"])
+        audited = [*fields, *(["focus_areas"] if areas is not None else [])]
+        before = audit_snapshot(consultation, audited)
         changed = [key for key, value in fields.items() if getattr(consultation, key) != value]
         for key in changed:
             setattr(consultation, key, fields[key])
@@ -208,7 +210,8 @@ def update_consultation(
             actor=actor,
             action="consultation.update",
             target=consultation,
-            fields=sorted(fields) + (["focus_areas"] if areas is not None else []),
+            before=before,
+            after=audit_snapshot(consultation, audited),
         )
     if "status" in fields:
         request_analysis(consultation_id=consultation.pk)

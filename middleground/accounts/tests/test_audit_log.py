@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from middleground.accounts.models import AuditEvent
-from middleground.accounts.services import audit_snapshot, record_audit
 from middleground.consultations import services as consultation_services
 from middleground.network.forms import InstitutionForm
 
@@ -78,15 +77,11 @@ def test_the_page_shows_sentences_with_links_and_the_changes(world, as_persona):
 def test_a_status_change_reads_as_what_it_did(world, as_persona, make_consultation):
     alice = world.users["alice"]
     consultation = make_consultation()
-    before = audit_snapshot(consultation, ["status", "title"])
-    consultation.status = "closed"
-    record_audit(
-        actor=alice,
-        action="consultation.update",
-        target=consultation,
-        before=before,
-        after=audit_snapshot(consultation, ["status", "title"]),
+    consultation_services.update_consultation(
+        actor=alice, consultation=consultation, data={"status": "closed"}
     )
+    event = AuditEvent.objects.filter(action="consultation.update").latest("pk")
+    assert event.details["changes"] == {"status": {"before": "open", "after": "closed"}}
     page = as_persona("alice").get("/accounts/audit/").content.decode()
     assert (
         f'alice closed the consultation <a href="{consultation.get_absolute_url()}">'
