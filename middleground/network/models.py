@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from middleground.core.reference_names import country_name, reference_text
+from middleground.network.reference_names import country_name, reference_text
 
 
 class RegionalGroup(models.TextChoices):

@@ -58,7 +58,7 @@ BODIES = [
 
 #: the built-in scenarios' names and decision rules in ``data/scenarios.json``, marked so
 #: that the catalogs carry them (the suite checks that this list and the data file agree);
-#: a percent sign is doubled, as in every catalog key (see ``core.reference_names``)
+#: a percent sign is doubled, as in every catalog key (see ``network.reference_names``)
 SCENARIO_TEXTS = [
     gettext_noop("Security Council today"),
     gettext_noop(

@@ -8,16 +8,16 @@ import re
 import pytest
 from django.utils import translation
 
-from middleground.core.reference_names import (
+from middleground.delphi.scales import DEFAULT_LABELS
+from middleground.network import registry_data
+from middleground.network.models import FocusArea, RegionalGroup
+from middleground.network.reference_names import (
     REQUIRED_LANGUAGES,
     SDG_NAMES,
     catalog_key,
     iso_country_name,
     reference_strings,
 )
-from middleground.delphi.scales import DEFAULT_LABELS
-from middleground.network import registry_data
-from middleground.network.models import FocusArea, RegionalGroup
 from middleground.reformlab import builtin_data
 
 pytestmark = pytest.mark.django_db

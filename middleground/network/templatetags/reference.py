@@ -3,7 +3,7 @@ area, bloc) in the active language; anything else, such as a name someone typed,
 
 from django import template
 
-from middleground.core.reference_names import reference_text, sdg_name
+from middleground.network.reference_names import reference_text, sdg_name
 
 register = template.Library()
 
