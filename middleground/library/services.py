@@ -266,7 +266,9 @@ def update_document(
         task_force_now = new["task_force"] = None
     with transaction.atomic():
         document = (
-            Document.objects.select_for_update().select_related("task_force").get(pk=document.pk)
+            Document.objects.select_for_update(of=("self",))
+            .select_related("task_force")
+            .get(pk=document.pk)
         )
         if access_now != document.access or task_force_now != document.task_force:
             check_ingest(  # who may restrict to which task force, as for an upload
