@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from middleground.accounts.models import User
@@ -41,7 +41,8 @@ compliance_router = Router()
 
 
 class ListQuery(Schema):
-    strategy: int | None = None
+    # bounded: an id past the database's integer range is a 422, not a 500
+    strategy: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
 def commitment_out(c: Commitment) -> dict[str, Any]:
