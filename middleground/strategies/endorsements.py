@@ -27,7 +27,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -50,6 +49,7 @@ from .models import (
     StrategyStatus,
     Version,
 )
+from .selectors import get_strategy  # noqa: F401 - the one lookup, used as endorsing.get_strategy
 
 KIND = "strategies.endorse"
 #: how dates read in messages and on the pages (no trailing full stop, unlike "a.m.")
@@ -66,15 +66,6 @@ SYMBOLS = {
 
 
 # -- selectors ---------------------------------------------------------------------------
-
-
-def get_strategy(user: Any, *, slug: str | None = None, pk: int | None = None) -> Strategy:
-    """A strategy the user may see (a drafting one is 404 for outsiders)."""
-    lookup = {"slug": slug} if slug is not None else {"pk": pk}
-    strategy = Strategy.objects.select_related("task_force", "lead").filter(**lookup).first()
-    if strategy is None or not permissions.can_view(user, strategy):
-        raise Http404
-    return strategy
 
 
 def current_call(strategy: Strategy) -> EndorsementCall | None:

@@ -683,13 +683,6 @@ def annotate_paragraphs(paragraphs: list[dict[str, Any]]) -> list[dict[str, Any]
 # --- reads for the pages ------------------------------------------------------------------
 
 
-def get_strategy(user: Any, slug: str) -> Strategy:
-    strategy = Strategy.objects.select_related("task_force", "focus_area").filter(slug=slug).first()
-    if strategy is None or not permissions.can_view(user, strategy):
-        raise Http404
-    return strategy
-
-
 def get_paragraph(strategy: Strategy, key: Any) -> Paragraph:
     paragraph = strategy.paragraphs.filter(key=key, deleted=False).first()
     if paragraph is None:

@@ -18,7 +18,7 @@ from middleground.consultations import selectors as consultation_selectors
 from middleground.core.errors import ServiceError
 from middleground.core.forms import call_service
 
-from . import evidence, permissions, versioning
+from . import evidence, permissions, selectors, versioning
 from .models import EvidenceKind
 
 
@@ -42,7 +42,7 @@ def _kind(value: str) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cite(request: HttpRequest, slug: str, key: Any) -> HttpResponse:
-    strategy = evidence.get_strategy(request.user, slug)
+    strategy = selectors.get_strategy(request.user, slug=slug)
     paragraph = evidence.get_paragraph(strategy, key)
     if not permissions.can_take_part(request.user, strategy):
         raise PermissionDenied
@@ -106,7 +106,7 @@ def cite(request: HttpRequest, slug: str, key: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def evidence_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    strategy = evidence.get_strategy(request.user, slug)
+    strategy = selectors.get_strategy(request.user, slug=slug)
     cited = evidence.get_evidence(request.user, strategy, pk)
     if request.method == "POST":
         if not request.user.is_authenticated:
