@@ -3,7 +3,8 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Model
+from django.db import transaction
+from django.db.models import Model, ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 
@@ -54,3 +55,27 @@ def check_model_lengths(model: type[Model], fields: Mapping[str, Any]) -> None:
         limit = getattr(model._meta.get_field(key), "max_length", None)
         if isinstance(value, str) and limit is not None:
             check_length(value, limit, field=key)
+
+
+def delete_unless_referenced(obj: Model) -> None:
+    """Delete ``obj``, or refuse (409) naming what still refers to it, with nothing deleted.
+
+    Strategies, endorsements, commitments and delegations protect what they cite: an
+    institution that endorsed a text cannot vanish from the record. The caller runs this
+    inside its transaction, so a refusal also rolls back the audit entry.
+    """
+    try:
+        with transaction.atomic():
+            obj.delete()
+    except (ProtectedError, RestrictedError) as error:
+        blockers = (
+            error.protected_objects
+            if isinstance(error, ProtectedError)
+            else (error.restricted_objects)
+        )
+        kinds = sorted({str(o._meta.verbose_name_plural) for o in blockers})
+        raise ServiceError(
+            _("This cannot be deleted while other records refer to it: %(kinds)s.")
+            % {"kinds": ", ".join(kinds)},
+            status=409,
+        ) from error

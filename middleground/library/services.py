@@ -23,7 +23,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from middleground.accounts.services import record_audit
-from middleground.core.errors import ServiceError, check_length
+from middleground.core.errors import ServiceError, check_length, delete_unless_referenced
 from middleground.network.models import FocusArea, TaskForce
 from middleground.notifications.services import notify
 
@@ -373,7 +373,7 @@ def delete_document(*, actor, document: Document) -> None:
             text_kept_by=heir.pk if heir is not None else None,
         )
         name = document.original.name
-        document.delete()
+        delete_unless_referenced(document)
         if name and not Document.objects.filter(original=name).exists():
             storage = document.original.storage
             transaction.on_commit(lambda: storage.delete(name))

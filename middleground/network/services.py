@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from middleground.accounts.models import Role, User
 from middleground.accounts.services import audit_snapshot, record_audit
-from middleground.core.errors import ServiceError, check_model_lengths
+from middleground.core.errors import ServiceError, check_model_lengths, delete_unless_referenced
 from middleground.core.slugs import unique_slug
 from middleground.notifications.services import notify
 
@@ -173,7 +173,7 @@ def delete_institution(*, actor: User, institution: Institution) -> None:
         record_audit(
             actor=actor, action="institution.delete", target=institution, name=institution.name
         )
-        institution.delete()
+        delete_unless_referenced(institution)
 
 
 def apply_for_membership(
@@ -381,7 +381,7 @@ def delete_expert(*, actor: User, expert: Expert) -> None:
         raise ServiceError.forbidden()
     with transaction.atomic():
         record_audit(actor=actor, action="expert.delete", target=expert, name=expert.name)
-        expert.delete()
+        delete_unless_referenced(expert)
 
 
 def save_focus_area(
@@ -438,7 +438,7 @@ def delete_focus_area(*, actor: User, focus_area: FocusArea) -> None:
         record_audit(
             actor=actor, action="focus_area.delete", target=focus_area, name=focus_area.name
         )
-        focus_area.delete()
+        delete_unless_referenced(focus_area)
 
 
 def save_task_force(
@@ -537,4 +537,4 @@ def delete_task_force(*, actor: User, task_force: TaskForce) -> None:
         record_audit(
             actor=actor, action="task_force.delete", target=task_force, name=task_force.name
         )
-        task_force.delete()
+        delete_unless_referenced(task_force)

@@ -170,3 +170,28 @@ def test_the_openapi_schema_and_docs_are_served_locally(world):
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
+
+
+def test_a_task_force_with_a_strategy_is_not_deleted_and_the_reason_is_named(world, as_persona):
+    """Found by the API fuzzer: PROTECT on a strategy's task force made this delete a 500."""
+    from middleground.strategies.tests.factories import drafting_strategy
+
+    drafting_strategy(world)
+    audit_before = AuditEvent.objects.count()
+    response = as_persona("alice").delete(f"/api/v1/network/task-forces/{world.task_force.pk}")
+    assert response.status_code == 409, response.content
+    assert "strategies" in response.json()["detail"]
+    assert world.task_force.__class__.objects.filter(pk=world.task_force.pk).exists()
+    assert AuditEvent.objects.count() == audit_before  # the refusal leaves no audit entry
+
+
+def test_an_unreferenced_institution_is_deleted(world, as_persona):
+    institution = Institution.objects.create(
+        name="Short-lived Lab",
+        slug="short-lived-lab",
+        kind="think_tank",
+        country=world.astana.country,
+    )
+    response = as_persona("alice").delete(f"/api/v1/network/institutions/{institution.pk}")
+    assert response.status_code == 204
+    assert not Institution.objects.filter(pk=institution.pk).exists()
