@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from middleground.accounts.services import record_audit
+from middleground.accounts.services import audit_snapshot, record_audit
 from middleground.core.errors import ServiceError, check_model_lengths
 
 from . import permissions
@@ -223,6 +223,7 @@ def update_event(*, actor: Any, event: Event, data: Mapping[str, Any]) -> Event:
             _("Some sessions would fall outside the new dates; move them first."),
             field="starts_at",
         )
+    before = audit_snapshot(event, [*clean, "organisers", "focus_areas"])
     changed = [k for k, v in clean.items() if getattr(event, k) != v]
     for key in changed:
         setattr(event, key, clean[key])
@@ -232,7 +233,13 @@ def update_event(*, actor: Any, event: Event, data: Mapping[str, Any]) -> Event:
         event.organisers.set(list(data["organisers"] or []))
     if "focus_areas" in data:
         event.focus_areas.set(list(data["focus_areas"] or []))
-    record_audit(actor=actor, action="forum.event.update", target=event, fields=changed)
+    record_audit(
+        actor=actor,
+        action="forum.event.update",
+        target=event,
+        before=before,
+        after=audit_snapshot(event, before),
+    )
     return event
 
 
@@ -342,6 +349,7 @@ def update_session(*, actor: Any, session: Session, data: Mapping[str, Any]) -> 
     event = session.event
     _require(actor, event)
     clean = _clean_session(event, data, session)
+    before = audit_snapshot(session, [*clean, "speakers", "focus_areas", "hosts"])
     changed = [k for k, v in clean.items() if getattr(session, k) != v]
     for key in changed:
         setattr(session, key, clean[key])
@@ -355,7 +363,13 @@ def update_session(*, actor: Any, session: Session, data: Mapping[str, Any]) -> 
             field="starts_at",
         )
     _set_relations(session, data)
-    record_audit(actor=actor, action="forum.session.update", target=session, fields=changed)
+    record_audit(
+        actor=actor,
+        action="forum.session.update",
+        target=session,
+        before=before,
+        after=audit_snapshot(session, before),
+    )
     return session
 
 
@@ -432,6 +446,7 @@ def update_speaker(*, actor: Any, speaker: Speaker, data: Mapping[str, Any]) -> 
     if "name" in texts and not texts["name"]:
         raise ServiceError(_("Give the speaker's name."), field="name")
     check_model_lengths(Speaker, texts)
+    before = audit_snapshot(speaker, [*texts, "institution"])
     changed = [k for k, v in texts.items() if getattr(speaker, k) != v]
     if "institution" in data and data["institution"] != speaker.institution:
         speaker.institution = data["institution"]
@@ -440,7 +455,13 @@ def update_speaker(*, actor: Any, speaker: Speaker, data: Mapping[str, Any]) -> 
         setattr(speaker, key, texts[key])
     if changed:
         speaker.save(update_fields=changed)
-    record_audit(actor=actor, action="forum.speaker.update", target=speaker, fields=changed)
+    record_audit(
+        actor=actor,
+        action="forum.speaker.update",
+        target=speaker,
+        before=before,
+        after=audit_snapshot(speaker, before),
+    )
     return speaker
 
 

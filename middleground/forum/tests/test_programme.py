@@ -408,3 +408,14 @@ def test_speaker_is_not_duplicated_by_speaker_slug_across_events(world):
     b = make_event(world, name="Forum B")
     assert Speaker.objects.filter(slug="bob-bekov").count() == 2
     assert {s.event for s in Speaker.objects.all()} == {a, b}
+
+
+def test_an_event_edit_audits_only_what_changed_with_before_and_after(world):
+    forum = make_event(world)
+    old_theme = forum.theme
+    data = {"name": forum.name, "theme": "Water and trust", "venue": forum.venue}
+    programme.update_event(actor=world.users["alice"], event=forum, data=data)
+    line = AuditEvent.objects.filter(action="forum.event.update").get()
+    assert line.details["changes"] == {"theme": {"before": old_theme, "after": "Water and trust"}}
+    programme.update_event(actor=world.users["alice"], event=forum, data=data)
+    assert AuditEvent.objects.filter(action="forum.event.update").count() == 1  # nothing changed
