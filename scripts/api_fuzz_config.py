@@ -5,6 +5,7 @@ a 404; the rest keep random ids.   usage: api_fuzz_config.py BASE_URL TOKEN > sc
 
 import json
 import sys
+import urllib.error
 import urllib.request
 
 BASE, TOKEN = sys.argv[1], sys.argv[2]
@@ -23,10 +24,40 @@ def field(rows: list[dict], name: str) -> list:
     return [row[name] for row in rows if row.get(name) is not None]
 
 
+def detail(path: str) -> dict:
+    """One object read through the API; {} when this token may not read it."""
+    request = urllib.request.Request(f"{BASE}/api/v1{path}", headers=HEADERS)  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return json.load(response)
+    except urllib.error.HTTPError:
+        return {}
+
+
+def nested(obj, parent: str, name: str) -> list:
+    """Every ``name`` of the objects listed under a ``parent`` key, at any depth."""
+    found: list = []
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if key == parent and isinstance(value, list):
+                found += [v[name] for v in value if isinstance(v, dict) and v.get(name) is not None]
+            found += nested(value, parent, name)
+    elif isinstance(obj, list):
+        for value in obj:
+            found += nested(value, parent, name)
+    return found
+
+
 consultations = field(items("/consultations"), "id")
 studies = field(items("/delphi/studies"), "id")
 statements = [field(items(f"/consultations/{c}/statements"), "id") for c in consultations]
 rounds = [field(items(f"/delphi/studies/{s}/rounds"), "id") for s in studies]
+strategies = field(items("/strategies"), "id")
+strategy_details = [detail(f"/strategies/{s}") for s in strategies]
+events = field(items("/events"), "id")
+sessions = sum((field(items(f"/events/{e}/sessions"), "id") for e in events), [])
+cycles = field(items("/compliance/cycles"), "id")
+cycle_details = [detail(f"/compliance/cycles/{c}") for c in cycles]
 ids = {
     "consultation_id": consultations,
     "statement_id": sum(statements, []),
@@ -38,6 +69,15 @@ ids = {
     "application_id": field(items("/network/applications"), "id"),
     "document_id": field(items("/library/documents"), "id"),
     "saved_id": field(items("/library/saved-searches"), "id"),
+    "strategy_id": strategies,
+    "key": sum((nested(d, "paragraphs", "key") for d in strategy_details), []),
+    "number": sorted(set(sum((nested(d, "versions", "number") for d in strategy_details), []))),
+    "event_id": events,
+    "session_id": sessions,
+    "cycle_id": cycles,
+    "cell_id": sum((nested(d, "scores", "cell") for d in cycle_details), []),
+    "commitment_id": field(items("/commitments"), "id"),
+    "notification_id": field(items("/notifications"), "id"),
     "code": field(items("/network/countries"), "code")[:20],
     "slug": field(items("/network/focus-areas"), "slug")
     + field(items("/reformlab/scenarios"), "slug")
