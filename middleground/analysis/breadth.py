@@ -62,8 +62,11 @@ class BreadthRule:
     def __post_init__(self) -> None:
         if self.kind not in ("regional_groups", "blocs"):
             raise ValueError(f"unknown breadth kind: {self.kind!r}")
-        if self.min_per_group < 0 or self.min_groups < 0:
-            raise ValueError("the numbers of a breadth rule cannot be negative")
+        # a group "met" by no endorser at all would count a bloc merely for being listed
+        if self.min_per_group < 1:
+            raise ValueError("a breadth rule needs at least one endorser per group")
+        if self.min_groups < 0:
+            raise ValueError("the number of groups of a breadth rule cannot be negative")
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,8 @@ def test_a_rule_refuses_nonsense():
         BreadthRule("continents", 1, 1)  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         BreadthRule("blocs", -1, 1)
+    with pytest.raises(ValueError, match="at least one endorser"):
+        BreadthRule("blocs", 0, 2)  # a bloc would "meet" it with nobody endorsing
 
 
 # -- properties ------------------------------------------------------------------------
@@ -110,7 +112,7 @@ endorsers = st.lists(
 rules = st.builds(
     BreadthRule,
     kind=st.sampled_from(["regional_groups", "blocs"]),
-    min_per_group=st.integers(0, 4),
+    min_per_group=st.integers(1, 4),
     min_groups=st.integers(0, 5),
 )
 
