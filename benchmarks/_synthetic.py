@@ -65,17 +65,42 @@ def write_export(directory: str, n_participants: int, n_statements: int, votes_e
             handle.write(f"{1_600_000_000_000 + i},x,{i},0,0,0,1,Statement {i}\n")
     n = participant.size
     times = 1_600_000_000_000 + np.arange(n, dtype=np.int64)
-    with open(os.path.join(directory, "votes.csv"), "w") as handle:
-        handle.write("timestamp,datetime,comment-id,voter-id,vote\n")
-        block = 1_000_000
-        for begin in range(0, n, block):
-            stop = min(begin + block, n)
-            lines = np.char.add(times[begin:stop].astype(str), ",x,")
-            lines = np.char.add(lines, statement[begin:stop].astype(str))
-            lines = np.char.add(lines, ",")
-            lines = np.char.add(lines, participant[begin:stop].astype(str))
-            lines = np.char.add(lines, ",")
-            lines = np.char.add(lines, vote[begin:stop].astype(str))
-            handle.write("\n".join(lines.tolist()))
-            handle.write("\n")
+    _write_votes(os.path.join(directory, "votes.csv"), times, statement, participant, vote)
     return n
+
+
+def _write_votes(
+    path: str, times: np.ndarray, statement: np.ndarray, participant: np.ndarray, vote: np.ndarray
+) -> None:
+    """votes.csv, unquoted as Polis writes it, by pyarrow's CSV writer in 5M-row blocks."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    columns = ["timestamp", "datetime", "comment-id", "voter-id", "vote"]
+    schema = pa.schema(
+        [(columns[0], pa.int64()), (columns[1], pa.string())]
+        + [
+            (name, pa.from_numpy_dtype(a.dtype))
+            for name, a in zip(columns[2:], (statement, participant, vote), strict=True)
+        ]
+    )
+    options = pa_csv.WriteOptions(quoting_style="none", quoting_header="none")
+    block = 5_000_000
+    with pa_csv.CSVWriter(path, schema, write_options=options) as writer:
+        for begin in range(0, times.size, block):
+            stop = min(begin + block, times.size)
+            datetime = pa.DictionaryArray.from_arrays(
+                np.zeros(stop - begin, dtype=np.int8), pa.array(["x"])
+            ).cast(pa.string())
+            writer.write_table(
+                pa.table(
+                    [
+                        times[begin:stop],
+                        datetime,
+                        statement[begin:stop],
+                        participant[begin:stop],
+                        vote[begin:stop],
+                    ],
+                    schema=schema,
+                )
+            )

@@ -8,10 +8,15 @@ red-dwarf runs ``reddwarf.implementations.polis.run_pipeline`` on the same expor
 
 Cases: two real Polis conversations, a synthetic 20,000 x 2,000 conversation (about 2M
 votes) and, ours only, a synthetic 1,000,000 x 10,000 one (about 50M votes) analysed
-from arrays already in memory, with array loading and CSV loading reported apart.
+from arrays already in memory; with ``--huge-csv`` also from its 1.5 GB ``votes.csv``:
+the loading alone and the whole CLI run, CSV to JSON (wall time and peak RSS, with the
+load average beside each run, as the machine may be shared).
 
     .venv/bin/python benchmarks/opinion.py [--repeat 3] [--skip-huge] [--huge-csv]
-        [--data /work/shared/data/polis-opendata]
+        [--huge-only] [--data /work/shared/data/polis-opendata]
+
+red-dwarf runs under ``MG_REDDWARF_PYTHON`` (an interpreter with red-dwarf 0.4.0, as for
+``benchmarks/agreement.py``), else under this one.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -34,6 +40,7 @@ from benchmarks._synthetic import synthetic_votes, write_export  # noqa: E402
 
 PYTHON = sys.executable
 CLI = os.path.join(os.path.dirname(PYTHON), "middleground-analyze")
+PEER_PYTHON = os.environ.get("MG_REDDWARF_PYTHON", PYTHON)
 
 
 CPU_SECONDS: dict[str, list[float]] = {}
@@ -85,7 +92,7 @@ def compare(name: str, export: str, repeat: int, output_dir: str) -> dict[str, f
     CPU_SECONDS.clear()
     ours_time, ours_rss, _ = median_run([CLI, export, "--json", out], repeat)
     peer_time, peer_rss, _ = median_run(
-        [PYTHON, os.path.join(HERE, "_reddwarf_run.py"), export], repeat
+        [PEER_PYTHON, os.path.join(HERE, "_reddwarf_run.py"), export], repeat
     )
     ours_cpu, peer_cpu = (statistics.median(v) for v in CPU_SECONDS.values())
     return {
@@ -130,14 +137,27 @@ def huge_case(repeat: int, work: str, with_csv: bool) -> dict[str, object]:
     if with_csv:
         export = os.path.join(work, "huge-export")
         write_export(export, 1_000_000, 10_000, 50)
+        result["csv_bytes"] = os.path.getsize(os.path.join(export, "votes.csv"))
         code = (
             "import sys, time; t = time.perf_counter()\n"
             "from middleground.analysis.polis_io import read_export\n"
             f"e = read_export({export!r}); print(time.perf_counter() - t)\n"
         )
-        elapsed, rss, output = run_measured([PYTHON, "-c", code])
-        result["csv_load_s"] = float(output.strip())
-        result["csv_load_mb"] = rss
+        loads = []
+        for _ in range(repeat):
+            before = os.getloadavg()[0]
+            _, rss, output = run_measured([PYTHON, "-c", code])
+            loads.append((float(output.strip()), rss, before))
+        result["csv_load"] = loads
+        out = os.path.join(work, "huge.json")
+        whole = []
+        for _ in range(repeat):
+            before = os.getloadavg()[0]
+            elapsed, rss, _ = run_measured([CLI, export, "--json", out])
+            cpu = CPU_SECONDS[" ".join([CLI, export])][-1]
+            whole.append((elapsed, rss, cpu, before))
+        result["csv_to_json"] = whole
+        shutil.rmtree(export)  # 1.5 GB
     return result
 
 
@@ -148,28 +168,33 @@ def main() -> None:
         "--data", default=os.path.join(ROOT, "..", "shared", "data", "polis-opendata")
     )
     parser.add_argument("--skip-huge", action="store_true")
-    parser.add_argument("--huge-csv", action="store_true", help="also time loading a 50M-vote CSV")
+    parser.add_argument(
+        "--huge-csv", action="store_true", help="also time the 50M-vote case from its CSV"
+    )
+    parser.add_argument("--huge-only", action="store_true", help="only the 1,000,000 x 10,000 case")
     args = parser.parse_args()
     print(f"Machine: {machine()}")
     rows = []
     with tempfile.TemporaryDirectory(prefix="mg-bench-") as work:
-        for name in ("american-assembly.bowling-green", "vtaiwan.uberx"):
+        names = () if args.huge_only else ("american-assembly.bowling-green", "vtaiwan.uberx")
+        for name in names:
             rows.append(compare(name, os.path.join(args.data, name), args.repeat, work))
             print(_format(rows[-1]), flush=True)
-        synthetic = os.path.join(work, "synthetic-20k")
-        n_votes = write_export(synthetic, 20_000, 2_000, 100)
-        rows.append(
-            compare(f"synthetic 20,000 x 2,000 ({n_votes:,} votes)", synthetic, args.repeat, work)
-        )
-        print(_format(rows[-1]), flush=True)
+        if not args.huge_only:
+            synthetic = os.path.join(work, "synthetic-20k")
+            n_votes = write_export(synthetic, 20_000, 2_000, 100)
+            case = f"synthetic 20,000 x 2,000 ({n_votes:,} votes)"
+            rows.append(compare(case, synthetic, args.repeat, work))
+            print(_format(rows[-1]), flush=True)
         huge = None
         if not args.skip_huge:
             huge = huge_case(args.repeat, work, args.huge_csv)
-    print()
     columns = ["case", "ours (s)", "ours peak RSS (MB)", "red-dwarf (s)"]
     columns += ["red-dwarf peak RSS (MB)", "speed-up", "CPU s ours / red-dwarf"]
-    print("| " + " | ".join(columns) + " |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    if rows:
+        print()
+        print("| " + " | ".join(columns) + " |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for row in rows:
         print(
             f"| {row['case']} | {row['ours_s']:.2f} | {row['ours_mb']:.0f} | {row['peer_s']:.2f} "
@@ -185,11 +210,23 @@ def main() -> None:
             f"whole process {huge['process_s']:.1f} s; groups {huge['groups']}; load average "
             f"after {huge['load_after']:.1f}."
         )
-        if "csv_load_s" in huge:
-            print(
-                "Loading the same conversation from a Polis votes.csv: "
-                f"{huge['csv_load_s']:.1f} s, peak RSS {huge['csv_load_mb']:.0f} MB."
-            )
+        if "csv_load" in huge:
+            size = f"{huge['csv_bytes'] / 1e9:.2f} GB"
+            for label, key in (("loading alone", "csv_load"), ("CSV to JSON", "csv_to_json")):
+                runs = huge[key]
+                assert isinstance(runs, list)
+                median = statistics.median(run[0] for run in runs)
+                each = "; ".join(
+                    f"{run[0]:.1f} s, {run[1]:.0f} MB"
+                    + (f", CPU {run[2]:.1f} s" if len(run) == 4 else "")
+                    + f", load average {run[-1]:.1f}"
+                    for run in runs
+                )
+                print(
+                    f"From its Polis votes.csv ({size}), {label}: median {median:.1f} s, "
+                    f"best {min(run[0] for run in runs):.1f} s, peak RSS "
+                    f"{max(run[1] for run in runs):.0f} MB (runs: {each})."
+                )
 
 
 def _format(row: dict[str, float | str]) -> str:

@@ -105,7 +105,7 @@ def build_vote_matrix(
         raise ValueError("votes must be finite")
     if vote_values.size and not _all_votes_valid(vote_values):
         raise ValueError("votes must be -1 (disagree), 0 (pass) or 1 (agree)")
-    votes8 = vote_values.astype(np.int8)
+    votes8 = vote_values.astype(np.int8, copy=False)
     times = None if time is None else np.asarray(time)
     if times is not None and times.shape != participant.shape:
         raise ValueError("time must have one entry per vote")
@@ -120,7 +120,7 @@ def build_vote_matrix(
     n_rows, n_cols = participant_ids.size, statement_ids.size
 
     order: np.ndarray | None = None
-    if times is not None and times.size > 1 and (times[1:] < times[:-1]).any():
+    if times is not None and not _never_decreasing(times):
         order = np.argsort(times, kind="stable")
     if _sorted_without_repeats(row, column):
         # votes listed by participant then statement (a database's natural order): the
@@ -128,7 +128,7 @@ def build_vote_matrix(
         indptr = np.zeros(n_rows + 1, dtype=np.int64)
         np.cumsum(np.bincount(row, minlength=n_rows), out=indptr[1:])
         matrix = sp.csr_matrix(
-            ((votes8 + 2).astype(np.int8), column.astype(np.int32), indptr),
+            ((votes8 + 2).astype(np.int8, copy=False), column.astype(np.int32), indptr),
             shape=(n_rows, n_cols),
             copy=False,
         )
@@ -153,24 +153,41 @@ def build_vote_matrix(
             matrix = matrix[row_order]
             participant_ids = participant_ids[row_order]
     matrix.sort_indices()
+    values = matrix.data
+    values -= 2
     return VoteMatrix(
         participant_ids=participant_ids,
         statement_ids=statement_ids,
-        indptr=matrix.indptr.astype(np.int64),
-        indices=matrix.indices.astype(np.int32),
-        values=(matrix.data - 2).astype(np.int8),
+        indptr=matrix.indptr.astype(np.int64, copy=False),
+        indices=matrix.indices.astype(np.int32, copy=False),
+        values=values.astype(np.int8, copy=False),
     )
+
+
+#: elements per step of the checks below (their temporaries stay in the CPU caches)
+_STEP = 1 << 20
+
+
+def _never_decreasing(values: np.ndarray) -> bool:
+    """True when ``values[i + 1] >= values[i]`` everywhere."""
+    for begin in range(0, values.size - 1, _STEP):
+        stop = min(begin + _STEP, values.size - 1)
+        if (values[begin + 1 : stop + 1] < values[begin:stop]).any():
+            return False
+    return True
 
 
 def _sorted_without_repeats(row: np.ndarray, column: np.ndarray) -> bool:
     """True when rows never decrease and, within a row, columns strictly increase."""
-    if row.size < 2:
-        return True
-    row_step = np.diff(row)
-    if (row_step < 0).any():
-        return False
-    same_row = row_step == 0
-    return bool((np.diff(column)[same_row] > 0).all())
+    for begin in range(0, row.size - 1, _STEP):
+        stop = min(begin + _STEP, row.size - 1)
+        row_before, row_after = row[begin:stop], row[begin + 1 : stop + 1]
+        if (row_after < row_before).any():
+            return False
+        same_row = row_after == row_before
+        if (same_row & (column[begin + 1 : stop + 1] <= column[begin:stop])).any():
+            return False
+    return True
 
 
 def _latest_votes(
@@ -188,10 +205,12 @@ def _first_times(
     row: np.ndarray, times: np.ndarray, order: np.ndarray | None, n_rows: int
 ) -> np.ndarray:
     """Earliest vote time of each participant."""
-    chronological = np.arange(row.size) if order is None else order
     first = np.empty(n_rows, dtype=times.dtype)
     # assigning in reverse chronological order leaves each row's earliest time last
-    first[row[chronological[::-1]]] = times[chronological[::-1]]
+    if order is None:  # input order is chronological: reversed views, no copies
+        first[row[::-1]] = times[::-1]
+    else:
+        first[row[order[::-1]]] = times[order[::-1]]
     return first
 
 

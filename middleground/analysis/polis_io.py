@@ -26,7 +26,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from middleground.analysis._csv import CsvError, read_table
+from middleground.analysis._csv import (
+    CsvError,
+    IntegerColumn,
+    physical_line,
+    read_integer_columns,
+    read_table,
+)
 from middleground.analysis._votes import _codes_in
 
 __all__ = [
@@ -66,7 +72,6 @@ class PolisExport:
 
 
 _COMMENT_COLUMNS = ("comment-id", "moderated")
-_VOTE_COLUMNS = ("timestamp", "comment-id", "voter-id", "vote")
 _PARTICIPANT_COLUMNS = ("participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree")
 
 
@@ -142,7 +147,9 @@ def _read_export(directory: str) -> PolisExport:
     unknown = _codes_in(np.sort(statement_ids), votes.statement) < 0
     if unknown.any():
         row = int(np.flatnonzero(unknown)[0])
-        raise PolisFormatError(source, row + 2, f"unknown comment-id {int(votes.statement[row])}")
+        # participants-votes.csv names its statements in the header, checked there
+        line = physical_line(source, row) if source == votes_path else 1
+        raise PolisFormatError(source, line, f"unknown comment-id {int(votes.statement[row])}")
     return PolisExport(
         statement_ids=statement_ids,
         moderated_out=statement_ids[moderated == -1],
@@ -160,43 +167,22 @@ def _duplicated(values: np.ndarray) -> np.ndarray:
     return duplicated
 
 
+#: the columns of ``votes.csv`` the analysis reads, in VoteColumns order of use
+_VOTE_READ = (
+    IntegerColumn("timestamp"),
+    IntegerColumn("comment-id", narrow=True),
+    IntegerColumn("voter-id", narrow=True),
+    IntegerColumn("vote", dtype=np.int8, allowed=(-1, 0, 1)),
+)
+
+
 def _read_votes(path: str) -> VoteColumns:
-    columns = _fast_integer_columns(path, _VOTE_COLUMNS)
-    if columns is None:  # numpy's parser refused: find the bad field with its row
-        table = read_table(path)
-        _require_columns(path, table.header, _VOTE_COLUMNS)
-        columns = [table.integers(table.column_index(name))[0] for name in _VOTE_COLUMNS]
-    time, statement, participant, vote = columns
-    bad = (vote < -1) | (vote > 1)
-    if bad.any():
-        row = int(np.flatnonzero(bad)[0])
-        raise PolisFormatError(path, row + 2, f"vote must be -1, 0 or 1, found {int(vote[row])}")
-    return VoteColumns(participant, statement, vote.astype(np.int8), time)
-
-
-def _fast_integer_columns(path: str, names: tuple[str, ...]) -> list[np.ndarray] | None:
-    """Integer columns by numpy's C parser (fast path); None when a field is malformed."""
-    import warnings
-
-    with open(path, encoding="utf-8-sig") as handle:
-        header = [name.strip() for name in handle.readline().strip("\r\n").split(",")]
-    _require_columns(path, header, names)
+    """``votes.csv`` by pyarrow's multithreaded reader; ids are int32 when they fit."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "input contained no data" for an empty body
-            data = np.loadtxt(
-                path,
-                delimiter=",",
-                skiprows=1,
-                usecols=[header.index(name) for name in names],
-                dtype=np.int64,
-                ndmin=2,
-                encoding="utf-8-sig",
-                quotechar='"',
-            )
-    except ValueError:
-        return None
-    return [np.ascontiguousarray(data[:, k]) for k in range(len(names))]
+        time, statement, participant, vote = read_integer_columns(path, _VOTE_READ)
+    except CsvError as error:
+        raise _wrap(error) from None
+    return VoteColumns(participant, statement, vote, time)
 
 
 def _read_participant_votes(path: str, known_statements: np.ndarray) -> VoteColumns:
