@@ -3,6 +3,7 @@
 Reads the export with pandas (red-dwarf's own dependency), keeps the latest vote per
 participant and statement (red-dwarf's pivot rejects repeats), then calls
 ``reddwarf.implementations.polis.run_pipeline`` with the moderated-out statements.
+Runs under red-dwarf's own environment (``benchmarks/agreement.py``: ``MG_REDDWARF_PYTHON``).
 """
 
 from __future__ import annotations

@@ -126,7 +126,7 @@ class Consensus:
 
 @dataclass(frozen=True)
 class ParticipantMap:
-    """Per participant: id, group (-1 when not in the map) and 2-D position (NaN likewise)."""
+    """Per participant: id, group id (-1 when not in the map) and 2-D position (NaN likewise)."""
 
     ids: np.ndarray
     group: np.ndarray
@@ -148,6 +148,7 @@ class ConversationAnalysis:
     components: np.ndarray
     center: np.ndarray
     groups_given: bool
+    k_choice: Any = None
     declared: Any = None
     bridging: Any = None
     _by_id: dict[Any, StatementResult] = field(default_factory=dict, repr=False)
@@ -225,6 +226,8 @@ class ConversationAnalysis:
             "k_smoothing": self.k_smoothing.to_dict(),
             "silhouettes": {str(k): finite_or_none(v) for k, v in self.silhouettes.items()},
         }
+        if self.k_choice is not None:
+            result["k_choice"] = self.k_choice.to_dict()
         if self.declared is not None:
             result["declared_groups"] = self.declared.to_dict()
         return result

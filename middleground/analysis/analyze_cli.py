@@ -2,6 +2,7 @@
 
     middleground-analyze EXPORT_DIR --json OUT.json [--report OUT.html]
                          [--groups FILE] [--declared FILE] [--seed N]
+                         [--k-rule {polis,best-silhouette}] [--k-margin M]
 
 No database and no Django: read the export, call
 :func:`middleground.analysis.opinion.analyze`, write JSON (and an HTML report).
@@ -21,6 +22,7 @@ from collections.abc import Sequence
 # start-up and contention costs, so one thread unless the user says otherwise.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+from middleground.analysis._group_choice import K_MARGIN, K_RULES  # noqa: E402
 from middleground.analysis.polis_io import (  # noqa: E402
     PolisFormatError,
     read_declared_groups,
@@ -53,7 +55,30 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-bridging", action="store_true", help="skip the bridging (matrix factorisation) fit"
     )
+    parser.add_argument(
+        "--k-rule",
+        choices=K_RULES,
+        default="polis",
+        help="how many groups: as Polis chooses (default) or the best silhouette of this map",
+    )
+    parser.add_argument(
+        "--k-margin",
+        type=_margin,
+        default=K_MARGIN,
+        metavar="M",
+        help=f"silhouette margin a larger k needs to replace a smaller one (default {K_MARGIN})",
+    )
     return parser
+
+
+def _margin(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 <= value <= 2:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 2: {text!r}")
+    return value
 
 
 def _write_atomically(path: str, text: str) -> None:
@@ -95,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         groups=groups,
         declared=declared,
         bridging=not args.no_bridging,
+        k_rule=args.k_rule,
+        k_margin=args.k_margin,
     )
     document = result.to_dict()
     text = json.dumps(document, allow_nan=False, separators=(",", ":"))

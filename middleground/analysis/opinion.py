@@ -4,7 +4,9 @@ The pipeline follows Polis's math (``compdemocracy/polis``, ``math/src/polismath
 latest vote wins; moderated-out and meta statements are zeroed; participants enter the
 map after ``min(7, n)`` votes (topped up to 15); a 2-component PCA of the centred,
 sparse matrix; sparsity-scaled projections; 100 base clusters; groups for k = 2..5
-chosen by silhouette over the base clusters (with optional k-smoothing); repness,
+chosen by silhouette over the base clusters with Polis's k-smoothing (emulated by a
+silhouette margin when there is no update history, :mod:`._group_choice`), group ids
+carried over from the previous analysis; repness,
 consensus, group-informed consensus and routing priority. :func:`analyze` also runs the
 bridging score (:mod:`middleground.analysis.bridging`) and, given declared groups,
 declared-group consensus (:mod:`middleground.analysis.declared`).
@@ -35,7 +37,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import scipy.linalg
 
+from middleground.analysis._group_choice import (
+    K_MARGIN,
+    K_RULES,
+    KCandidate,
+    KChoice,
+    carry_over_ids,
+    choose_k,
+    smoother_after,
+)
 from middleground.analysis._json import plain
 from middleground.analysis._kmeans import (
     first_distinct_rows,
@@ -69,6 +81,7 @@ __all__ = [
     "Consensus",
     "ConversationAnalysis",
     "GroupSummary",
+    "KChoice",
     "KSmoothing",
     "ParticipantMap",
     "Repness",
@@ -78,12 +91,17 @@ __all__ = [
     "comment_priority",
     "consensus_statements",
     "group_informed_consensus",
+    "K_MARGIN",
+    "K_RULES",
     "repness_stats",
 ]
 
 BASE_K = 100
 #: above this many participants the PCA loadings come from a sample of this size
 PCA_SAMPLE_LIMIT = 200_000
+#: the PCA is an exact eigendecomposition of the dense Gram matrix when forming it costs
+#: at most this many multiply-adds (participants x statements^2; about a second)
+EXACT_PCA_FLOPS = 2_000_000_000
 #: Polis's participant cap; base clusters of larger maps are fitted on a sample this big
 BASE_SAMPLE_LIMIT = 100_000
 MAX_GROUPS = 5
@@ -93,22 +111,28 @@ MAX_GROUPS = 5
 
 
 def _pca_two_components(
-    centred: RowBlocks, seed: int, tolerance: float = 1e-9, max_iter: int = 100
+    centred: RowBlocks, tolerance: float = 1e-9, max_iter: int = 100
 ) -> np.ndarray:
-    """Top-2 right singular vectors of a sparse matrix by block subspace iteration.
+    """Top-2 right singular vectors of a sparse matrix.
+
+    Small maps (:data:`EXACT_PCA_FLOPS`) exactly (:func:`_exact_two_components`, the
+    same for every seed); larger ones by block subspace iteration from a fixed start:
 
     One product with X^T X per step, then Rayleigh-Ritz on the block of 6. Stops when
     the two leading Ritz values change by less than ``tolerance`` (relative), or after
     Polis's 100 iterations: when the 2nd and 3rd eigenvalues nearly coincide, any vector
-    of that near-degenerate plane explains the same variance. Signs are fixed so each
-    component's largest loading is positive (deterministic for a given seed).
+    of that near-degenerate plane explains the same variance. The start does not depend
+    on ``seed``, so the map (and the groups) are the same for every seed. Signs are
+    fixed so each component's largest loading is positive.
     """
     n_cols = centred.shape[1]
     components = np.zeros((2, n_cols))
     if n_cols == 0 or centred.shape[0] == 0 or all(b.nnz == 0 for b in centred.blocks):
         return components
+    if centred.shape[0] * n_cols * n_cols <= EXACT_PCA_FLOPS:
+        return _exact_two_components(centred)
     block = min(n_cols, 6)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(0)  # a fixed start
     basis, _ = np.linalg.qr(rng.standard_normal((n_cols, block)))
     previous: np.ndarray | None = None
     ritz_vectors = basis
@@ -132,10 +156,36 @@ def _pca_two_components(
         basis, _ = np.linalg.qr(image @ eigenvectors)
     top = ritz_vectors[:, : min(2, block)].T
     components[: top.shape[0]] = top
+    return _fix_signs(components)
+
+
+def _fix_signs(components: np.ndarray) -> np.ndarray:
+    """Each component's largest loading made positive (the first of equal ones)."""
     for row in components:
         if row.size and row[np.argmax(np.abs(row))] < 0:
             row *= -1.0
     return components
+
+
+def _exact_two_components(centred: RowBlocks) -> np.ndarray:
+    """Top-2 eigenvectors of the dense Gram matrix X^T X (no start vector, no seed).
+
+    The subspace iteration stops early when the 2nd and 3rd eigenvalues nearly coincide,
+    and then which vector of that plane it returns depends on its start; the
+    exact decomposition gives one answer for every seed, so the groups do too.
+    """
+    n_cols = centred.shape[1]
+    gram = np.zeros((n_cols, n_cols))
+    for part in centred.blocks:
+        for begin in range(0, part.shape[0], 4096):  # dense row chunks through BLAS
+            chunk = part[begin : begin + 4096].toarray()
+            gram += chunk.T @ chunk
+    wanted = min(2, n_cols)
+    _, eigenvectors = scipy.linalg.eigh(gram, subset_by_index=[n_cols - wanted, n_cols - 1])
+    components = np.zeros((2, n_cols))
+    top = eigenvectors[:, ::-1].T
+    components[: top.shape[0]] = top
+    return _fix_signs(components)
 
 
 def _in_map(vote_counts: np.ndarray, n_statements_voted: int, min_votes: int = 7) -> np.ndarray:
@@ -251,6 +301,9 @@ def analyze(
     n_groups: int | None = None,
     group_restarts: int = 0,
     min_votes: int = 7,
+    k_rule: str = "polis",
+    k_margin: float = K_MARGIN,
+    previous_groups: Mapping[Any, int] | None = None,
 ) -> ConversationAnalysis:
     """Analyse a conversation: opinion map, groups, repness, consensus, bridging.
 
@@ -264,15 +317,26 @@ def analyze(
     moderated_out, meta : sequence
         Statement ids whose columns are zeroed (Polis ``moderated = -1`` and meta).
     seed : int
-        Seed of the PCA's and the bridging fit's starting vectors; results are
-        deterministic for a given seed.
+        Seed of the bridging fit's start and of the samples of huge maps (beyond
+        Polis's caps); the map and the groups do not depend on it otherwise.
     groups : mapping participant id -> group id, optional
         Use this group assignment (e.g. Polis's ``group-id``) instead of computing it;
         participants missing from it are outside the map.
     declared : mapping participant id -> label, optional
         Declared groups (region, bloc, institution type) for declared-group consensus.
     previous : KSmoothing or its dict, optional
-        The k-smoothing state of the previous update (``result.k_smoothing``).
+        The k-smoothing state of the previous update (``result.k_smoothing``). With it,
+        Polis's buffer decides k over the stored updates; without it, the buffer is
+        emulated by ``k_margin``.
+    previous_groups : mapping participant id -> group id, optional
+        The previous analysis's groups: each new group keeps the id of the previous
+        group it overlaps most (Hungarian matching), so one more vote never renumbers.
+    k_rule : {"polis", "best-silhouette"}
+        ``"polis"`` chooses k as Polis does (:mod:`middleground.analysis._group_choice`);
+        ``"best-silhouette"`` takes the best-separated grouping of this map, without
+        smoothing (what the map shows best now, not what Polis would show).
+    k_margin : float
+        The silhouette margin a larger k needs over a smaller one without a history.
     bridging : bool
         Fit the bridging model (Community Notes style matrix factorisation).
     min_votes : int
@@ -294,6 +358,10 @@ def analyze(
     >>> [(s.id, s.agrees, s.disagrees, s.passes) for s in result.statements]
     [(10, 1, 0, 1), (11, 0, 1, 0), (12, 0, 0, 0)]
     """
+    if k_rule not in K_RULES:
+        raise ValueError(f"k_rule: {k_rule!r} is not one of {', '.join(K_RULES)}")
+    if not k_margin >= 0:
+        raise ValueError(f"k_margin: {k_margin!r} must be a number >= 0")
     table = _as_vote_table(votes)
     matrix = build_vote_matrix(
         table.participant, table.statement, table.vote, table.time, statements
@@ -335,9 +403,9 @@ def analyze(
         rows = np.sort(
             np.random.default_rng(seed).choice(n_rows, size=PCA_SAMPLE_LIMIT, replace=False)
         )
-        components = _pca_two_components(RowBlocks(centred[rows]), seed)
+        components = _pca_two_components(RowBlocks(centred[rows]))
     else:
-        components = _pca_two_components(RowBlocks(centred), seed)
+        components = _pca_two_components(RowBlocks(centred))
 
     # sparsity-aware projection: zeroed columns count as voted, as in Polis
     vote_rows = matrix.row_of_each_vote()
@@ -361,9 +429,25 @@ def analyze(
     if groups is not None:
         labels, group_ids = _given_groups(matrix.participant_ids, groups)
         in_map = labels >= 0
+        k_choice = KChoice(
+            rule="given", chosen=len(group_ids), best=None, decided_by="given", margin=k_margin
+        )
     else:
-        labels, group_ids, silhouettes, k_state = _compute_groups(
-            projection, in_map, k_state, n_groups, group_restarts, seed
+        member_ids = (
+            [plain(p) for p in matrix.participant_ids[in_map].tolist()] if previous_groups else None
+        )
+        labels, group_ids, silhouettes, k_state, k_choice = _compute_groups(
+            projection,
+            in_map,
+            k_state,
+            n_groups,
+            group_restarts,
+            seed,
+            k_rule=k_rule,
+            k_margin=k_margin,
+            has_history=k_state.smoothed_k is not None,
+            member_ids=member_ids,
+            previous_groups=previous_groups,
         )
     group_count = len(group_ids)
 
@@ -461,13 +545,20 @@ def analyze(
     y = np.where(in_map, projection[:, 1], np.nan) if n_rows else np.zeros(0)
     return ConversationAnalysis(
         participants=ParticipantMap(
-            ids=matrix.participant_ids, group=labels, x=x, y=y, n_votes=row_counts
+            ids=matrix.participant_ids,
+            group=np.where(labels >= 0, group_ids[np.maximum(labels, 0)], -1)
+            if group_count
+            else labels,
+            x=x,
+            y=y,
+            n_votes=row_counts,
         ),
         groups=group_summaries,
         statements=results,
         consensus=consensus,
         k_smoothing=k_state,
         silhouettes=silhouettes,
+        k_choice=k_choice,
         components=components,
         center=center,
         groups_given=groups is not None,
@@ -496,13 +587,24 @@ def _compute_groups(
     forced_k: int | None,
     restarts: int = 0,
     seed: int = 0,
-) -> tuple[np.ndarray, np.ndarray, dict[int, float], KSmoothing]:
-    """Base clusters, then groups for k = 2..5 by silhouette (with k-smoothing)."""
+    *,
+    k_rule: str = "polis",
+    k_margin: float = K_MARGIN,
+    has_history: bool = False,
+    member_ids: Sequence[Any] | None = None,
+    previous_groups: Mapping[Any, int] | None = None,
+) -> tuple[np.ndarray, np.ndarray, dict[int, float], KSmoothing, KChoice]:
+    """Base clusters, then groups for k = 2..5 by silhouette (rules in ``_group_choice``).
+
+    Returns row labels (indices into the group ids, -1 outside the map), the group ids
+    (ascending; carried over from ``previous_groups`` by overlap), the silhouettes, the
+    smoother state to store and the explained choice of k.
+    """
     n_rows = projection.shape[0]
     labels = np.full(n_rows, -1, dtype=np.int64)
     members = np.flatnonzero(in_map)
     if members.size == 0:
-        return labels, np.zeros(0, dtype=np.int64), {}, k_state
+        return labels, np.zeros(0, dtype=np.int64), {}, k_state, choose_k({}, rule=k_rule)
     points = projection[members]
     if members.size > BASE_SAMPLE_LIMIT:
         # beyond Polis's 100,000-participant cap, base clusters are fitted on a seeded
@@ -515,14 +617,21 @@ def _compute_groups(
         base_centres = base_centres[used]
         base_labels = (np.cumsum(used) - 1)[base_labels]
     else:
+        # conversation.clj :base-clusters: k = 100 (:base-k), 100 iterations (:base-iters)
         base_centres, base_labels = polis_kmeans(points, BASE_K, max_iter=100)
+    # conversation.clj :base-clusters-weights: a base cluster weighs its member count
     base_sizes = np.bincount(base_labels, minlength=base_centres.shape[0]).astype(float)
+    # conversation.clj max-k-fn: k up to min(:max-k 5, 2 + base clusters / 12), so a
+    # grouping has about 12 base clusters per group at least
     max_k = min(MAX_GROUPS, 2 + base_centres.shape[0] // 12)
     k_values = range(2, max_k + 1) if forced_k is None else [max(2, forced_k)]
     clusterings: dict[int, np.ndarray] = {}
     silhouettes: dict[int, float] = {}
     for k in k_values:
-        # Polis passes its group iteration count under a name kmeans ignores: 20 steps
+        # conversation.clj :group-clusterings: weighted k-means of the base-cluster
+        # centres; Polis passes its iteration count as :cluster-iters, a name kmeans
+        # (clusters.clj) ignores, so its default of 20 steps applies. Groups that lose
+        # every member are dropped (clusters.clj cluster-step)
         centres, group_of_base = polis_kmeans(base_centres, k, weights=base_sizes, max_iter=20)
         if restarts:
             best = inertia(base_centres, centres, group_of_base, base_sizes)
@@ -539,13 +648,32 @@ def _compute_groups(
                 if score < best - 1e-9:
                     best, group_of_base = score, other
         clusterings[k] = group_of_base
+        # conversation.clj :group-clusterings-silhouettes: clusters.clj silhouette on the
+        # base clusters' distances (bucket-dists), an unweighted mean
         silhouettes[k] = silhouette(base_centres, group_of_base)
-    # the best silhouette wins; on ties the larger k, as Clojure's max-key does
-    best_k = max(silhouettes, key=lambda k: (silhouettes[k], k))
     if forced_k is None:
-        k_state = k_state.update(best_k)
-    chosen_k = k_state.smoothed_k if k_state.smoothed_k in clusterings else best_k
-    group_of_base = clusterings[chosen_k]
-    labels[members] = group_of_base[base_labels]
-    group_ids = np.arange(int(group_of_base.max()) + 1 if group_of_base.size else 0)
-    return labels, group_ids, silhouettes, k_state
+        choice = choose_k(
+            silhouettes, rule=k_rule, state=k_state if has_history else None, margin=k_margin
+        )
+        k_state = smoother_after(choice, k_state if has_history else None)
+    else:
+        chosen = max(2, forced_k)
+        choice = KChoice(
+            rule="forced",
+            chosen=chosen,
+            best=chosen,
+            decided_by="forced",
+            margin=k_margin,
+            candidates=[KCandidate(chosen, silhouettes[chosen], "chosen")],
+        )
+    assert choice.chosen is not None
+    group_of_base = clusterings[choice.chosen]
+    n_groups = int(group_of_base.max()) + 1 if group_of_base.size else 0
+    member_labels = group_of_base[base_labels]
+    ids = member_ids if member_ids is not None else list(range(members.size))
+    group_ids = carry_over_ids(member_labels, ids, previous_groups, n_groups)
+    order = np.argsort(group_ids, kind="stable")
+    rank = np.empty(n_groups, dtype=np.int64)
+    rank[order] = np.arange(n_groups)
+    labels[members] = rank[member_labels]
+    return labels, group_ids[order], silhouettes, k_state, choice

@@ -84,12 +84,25 @@ def _compute_analysis(consultation: Consultation) -> tuple[Any, dict[str, Any], 
         meta=meta,
         declared=declared or None,
         previous=previous.k_smoothing if previous else None,
+        previous_groups=_previous_groups(previous),
         bridging=len(rows) > 0,
     )
     data = result.to_dict()
     data["n_votes"] = len(rows)
     data["timeline"] = selectors.participation_timeline(consultation)
     return result, data, len(rows), len(set(participants))
+
+
+def _previous_groups(previous: AnalysisResult | None) -> dict[Any, int] | None:
+    """Participant number -> group id of the stored analysis, so the groups keep their ids."""
+    if previous is None or (previous.result or {}).get("groups_source") == "given":
+        return None
+    placed = {
+        row["id"]: int(row["group"])
+        for row in (previous.result or {}).get("participants", [])
+        if row.get("group") is not None
+    }
+    return placed or None
 
 
 def _store_analysis(
