@@ -30,21 +30,28 @@ import http.client
 import json
 import multiprocessing
 import os
-import platform
 import random
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-BIN = os.path.dirname(sys.executable)
+sys.path.insert(0, HERE)
+# free_port, manage, psql and machine are imported by other benchmarks from here too
+from _server import (  # noqa: E402
+    free_port,
+    machine,
+    manage,
+    pg_url,
+    production_env,
+    psql,
+    start_gunicorn,
+    stop,
+)
+
 PG_NAME = "mg_bench_votes"
-PG_URL = f"postgres://postgres@127.0.0.1:5432/{PG_NAME}"
+PG_URL = pg_url(PG_NAME)
 
 SETUP = r"""
 import json, sys
@@ -80,32 +87,6 @@ print(json.dumps({"votes": Vote.objects.count(), "history": VoteEvent.objects.co
     "participants": Participant.objects.count(), "duplicated_pairs": dup_votes,
     "duplicated_history_pairs": dup_events}))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def manage(env: dict, *args: str, capture: bool = False) -> str:
-    result = subprocess.run(
-        [sys.executable, os.path.join(ROOT, "manage.py"), *args],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout if capture else ""
-
-
-def psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc", sql],
-        check=True,
-        capture_output=True,
-    )
 
 
 def voter_process(args: tuple) -> tuple[list[float], dict[int, int], list[str]]:
@@ -170,18 +151,7 @@ def voter_process(args: tuple) -> tuple[list[float], dict[int, int], list[str]]:
 def run_case(db: str, voters: int, votes: int, workers: int, threads: int, max_seconds: int):
     per_voter = max(1, votes // voters)
     var = tempfile.mkdtemp(prefix=f"mg-bench-votes-{db}-")
-    env = {
-        **os.environ,
-        "MG_VAR_DIR": var,
-        "DEBUG": "0",
-        "SECRET_KEY": "benchmark-only-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_COOKIES": "0",
-        "SECURE_SSL_REDIRECT": "0",
-        "MG_CONSULTATIONS_RATE_SCALE": "1000",
-        "DATABASE_URL": "",
-        "PYTHONPATH": ROOT,
-    }
+    env = production_env(var, MG_CONSULTATIONS_RATE_SCALE="1000")
     if db == "postgres":
         psql(f"DROP DATABASE IF EXISTS {PG_NAME}")
         psql(f"CREATE DATABASE {PG_NAME}")
@@ -202,41 +172,14 @@ def run_case(db: str, voters: int, votes: int, workers: int, threads: int, max_s
         with open(setup_file) as handle:
             setup = json.load(handle)
         port = free_port()
-        server = subprocess.Popen(
-            [
-                os.path.join(BIN, "gunicorn"),
-                "middleground.config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(threads),
-                "--timeout",
-                "120",
-                "--keep-alive",
-                "30",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-            start_new_session=True,
+        server = start_gunicorn(
+            env,
+            port=port,
+            workers=workers,
+            threads=threads,
+            log=log,
+            probe=f"/api/v1/consultations/{setup['consultation']}",
         )
-        for _ in range(200):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", f"/api/v1/consultations/{setup['consultation']}")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("gunicorn did not start")
         n_proc = max(1, min(8, (os.cpu_count() or 2) * 2))
         jobs: list[list] = [[] for _ in range(n_proc)]
         for i, token in enumerate(setup["tokens"]):
@@ -253,9 +196,7 @@ def run_case(db: str, voters: int, votes: int, workers: int, threads: int, max_s
         # 1- and 5-minute load averages as the burst ends: the machine may be shared
         load_after = os.getloadavg()[:2]
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+        stop(server)
         log.close()
     latencies = sorted(x for part in parts for x in part[0])
     statuses: dict[int, int] = {}
@@ -299,21 +240,6 @@ def run_case(db: str, voters: int, votes: int, workers: int, threads: int, max_s
             "after_5m": round(load_after[1], 2),
         },
     }
-
-
-def machine() -> str:
-    cpu = platform.processor() or ""
-    try:
-        with open("/proc/cpuinfo") as handle:
-            cpu = next(
-                (ln.split(":", 1)[1].strip() for ln in handle if ln.startswith("model name")), cpu
-            )
-        with open("/proc/meminfo") as handle:
-            mem_kb = next(int(x.split()[1]) for x in handle if x.startswith("MemTotal"))
-        mem = f"{mem_kb / 1024 / 1024:.0f} GB"
-    except (OSError, StopIteration):
-        mem = "?"
-    return f"{os.cpu_count()} CPUs ({cpu}), {mem} RAM, Python {platform.python_version()}"
 
 
 def main() -> int:
