@@ -6,6 +6,9 @@ transaction longer than SQLite's busy timeout (a large Polis import) makes the p
 ``BEGIN EXCLUSIVE`` itself fail, and the worker exits. Here any ``OperationalError`` that
 escapes the loop (a locked SQLite file, a PostgreSQL restart) is logged, and the worker
 reconnects and goes on after a pause that doubles up to a minute.
+
+While it runs, the worker keeps a heartbeat row fresh (``core/heartbeat.py``), which
+``/health/`` reads.
 """
 
 import logging
@@ -15,6 +18,8 @@ from django.db import connections
 from django.db.utils import OperationalError
 from django_tasks_db.management.commands import db_worker
 
+from middleground.core.heartbeat import Heartbeat
+
 logger = logging.getLogger("django_tasks_db")
 
 FIRST_PAUSE = 1.0
@@ -23,6 +28,10 @@ LONGEST_PAUSE = 60.0
 
 class ResilientWorker(db_worker.Worker):
     def run(self) -> None:
+        with Heartbeat(self.worker_id):
+            self._run_resiliently()
+
+    def _run_resiliently(self) -> None:
         pause = FIRST_PAUSE
         while self.running:
             started = time.monotonic()
