@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.db import connections
 from django.test import Client
+from django.utils import translation
 
 from middleground.accounts.models import Role, User
 from middleground.network.models import (
@@ -39,6 +40,14 @@ def _fast_settings(settings, tmp_path):
     settings.MFA_REQUIRED_ROLES = []
     # Background tasks run at once in tests; the worker's queue is tested where it matters.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """Django's test client leaves the last request's language active in the thread: a test
+    that reads Russian pages must not turn the next test's messages Russian."""
+    yield
+    translation.activate("en")
 
 
 @dataclass(frozen=True)

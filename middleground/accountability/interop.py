@@ -273,10 +273,13 @@ def _check_columns(names: list[str]) -> None:
     if missing or unknown:
         parts = []
         if missing:
-            parts.append(_("missing columns: %(c)s") % {"c": ", ".join(missing)})
+            parts.append(_("The file lacks the columns %(c)s.") % {"c": ", ".join(missing)})
         if unknown:
-            parts.append(_("unknown columns: %(c)s") % {"c": ", ".join(unknown[:10])})
-        raise ServiceError("; ".join(parts), field="columns")
+            parts.append(
+                _("The columns %(c)s are not part of the format.") % {"c": ", ".join(unknown[:10])}
+            )
+        parts.append(_("The first row names the columns: %(c)s.") % {"c": ", ".join(COLUMNS)})
+        raise ServiceError(" ".join(parts), field="columns")
 
 
 def parse_json(data: Any) -> list[dict[str, str]]:

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from middleground.analysis import compliance
-from middleground.core.pdf import Document
+from middleground.core.pdf import Document, readable_datetime
 
 from . import selectors
 from .models import Cycle, CycleStatus
@@ -53,10 +53,10 @@ def cycle_report(user: Any, cycle: Cycle) -> bytes:
     lines = [
         _("Status: %(s)s") % {"s": cycle.get_status_display()},
         _("Revision: %(n)s") % {"n": cycle.revision},
-        _("Opened: %(d)s") % {"d": cycle.opened_at.date().isoformat()},
+        _("Opened: %(d)s") % {"d": readable_datetime(cycle.opened_at.date())},
     ]
     if cycle.finalised_at:
-        lines.append(_("Finalised: %(d)s") % {"d": cycle.finalised_at.isoformat()})
+        lines.append(_("Finalised: %(d)s") % {"d": readable_datetime(cycle.finalised_at)})
     if cycle.status == CycleStatus.FINAL and cycle.sha256:
         lines.append(_("SHA-256 fingerprint:"))
         lines.append(cycle.sha256)

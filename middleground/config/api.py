@@ -28,6 +28,7 @@ from middleground.notifications.api import router as notifications_router
 from middleground.reformlab.api import router as reformlab_router
 from middleground.strategies.api import router as strategies_router
 from middleground.strategies.endorsement_api import router as endorsements_router
+from middleground.translations.api import router as translations_router
 
 
 class BearerToken(HttpBearer):
@@ -150,6 +151,7 @@ api.add_router("/live", live_router, tags=["forum"])
 api.add_router("/commitments", commitments_router, tags=["accountability"])
 api.add_router("/compliance", compliance_router, tags=["accountability"])
 api.add_router("/compliance", compliance_io_router, tags=["accountability"])
+api.add_router("/translations", translations_router, tags=["translations"])
 
 
 def _error(request, status: int, detail: str, field: str | None = None, **extra):

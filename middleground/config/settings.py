@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "middleground.core",
+    "middleground.translations",  # user content in several languages: on top of core only
     "middleground.accounts",
     # After accounts, so that its templates (account/, mfa/, allauth/layouts/) win.
     "allauth",
@@ -123,7 +124,11 @@ TEMPLATES = [
 # Database: SQLite in ./var/ unless DATABASE_URL says otherwise.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Health checks: a connection kept across requests is tested before reuse, so that
+    # after a database restart the next request reconnects instead of failing (issue 21).
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATABASES = {
         "default": {
@@ -282,6 +287,13 @@ NETWORK_MAX_PENDING_APPLICATIONS = 3
 NETWORK_MAX_APPLICATIONS_PER_DAY = 5
 # --- end of rate limits ---
 
+# Monitoring (/health/, core/health.py). The queue is degraded when a task due to run has
+# waited longer than HEALTH_QUEUE_MAX_AGE seconds; the workers are down when none has written
+# its heartbeat (every WORKER_HEARTBEAT_SECONDS, core/heartbeat.py) for HEALTH_WORKER_MAX_AGE.
+HEALTH_QUEUE_MAX_AGE = int(os.environ.get("HEALTH_QUEUE_MAX_AGE", "300"))
+WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
+HEALTH_WORKER_MAX_AGE = int(os.environ.get("HEALTH_WORKER_MAX_AGE", "120"))
+
 # Security headers. HTTPS-only settings follow DEBUG so `check --deploy` is clean in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -289,6 +301,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Load balancers probe their backends over plain HTTP: /health/ answers them, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from middleground.core.health import health
 from middleground.dashboard.views import home
 
 from .api import api
@@ -11,6 +12,7 @@ home_urls = ([path("", home, name="home")], "core")
 
 urlpatterns = [
     path("", include(home_urls)),
+    path("health/", health, name="health"),
     path("me/", include("middleground.dashboard.urls")),
     path("network/", include("middleground.network.urls")),
     path("accounts/", include("middleground.accounts.urls")),
@@ -24,6 +26,7 @@ urlpatterns = [
     path("accountability/", include("middleground.accountability.urls")),
     path("forum/", include("middleground.forum.urls")),
     path("live/", include("middleground.forum.live_urls")),
+    path("translations/", include("middleground.translations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -14,6 +14,7 @@ from .schemas import (
     ConsultationIn,
     ConsultationOut,
     ConsultationPatch,
+    InvitationResult,
     InviteIn,
     ModerationIn,
     StatementIn,
@@ -71,16 +72,19 @@ def update_consultation(request, consultation_id: int, payload: ConsultationPatc
     )
 
 
-@router.post("/{int:consultation_id}/invitations", response={201: dict})
+@router.post("/{int:consultation_id}/invitations", response={201: InvitationResult})
 def invite(request, consultation_id: int, payload: InviteIn):
+    """Invite addresses and experts picked by id. The good entries are invited and the bad
+    ones listed in ``rejected`` (201); a list with nothing to invite is a 400."""
     consultation = selectors.get_consultation_for_manage(request.auth, pk=consultation_id)
-    invitees = services.invite(
+    outcome = services.invite_people(
         actor=request.auth,
         consultation=consultation,
         emails=payload.emails,
+        expert_ids=payload.experts,
         accept_url_base=request.build_absolute_uri("/accounts/invitations/accept/"),
     )
-    return Status(201, {"invited": [i.email for i in invitees]})
+    return Status(201, outcome)
 
 
 @router.get("/{int:consultation_id}/statements", response=list[StatementOut])

@@ -1,8 +1,14 @@
+from typing import Any
+
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from middleground.accounts.models import Role, User
+from middleground.network.address_list import Rejected, rebind
 from middleground.network.models import FocusArea, TaskForce
+from middleground.translations.languages import active_language
 
 from .models import CHOOSABLE_STATUSES, STATEMENT_MAX_LENGTH, Consultation
 
@@ -36,6 +42,7 @@ class ConsultationForm(forms.ModelForm):
             "title",
             "question",
             "context",
+            "language",
             "focus_areas",
             "task_force",
             "visibility",
@@ -62,6 +69,12 @@ class ConsultationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = CHOOSABLE_STATUSES
+        if not self.instance.pk:  # new content: in the language its creator writes
+            self.initial.setdefault("language", active_language())
+        self.fields["language"].help_text = _(
+            "The language the title, question and statements are written in."
+        )
+        self.fields["language"].required = False  # left out: the creator's (or unchanged)
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)
@@ -81,9 +94,22 @@ class ConsultationEditForm(ConsultationForm):
 class StatementForm(forms.Form):
     text = forms.CharField(
         label=_("Your statement"),
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": STATEMENT_MAX_LENGTH}),
-        max_length=STATEMENT_MAX_LENGTH + 200,  # the service gives the clear message
-        help_text=_("One idea, in a sentence others can agree or disagree with."),
+        # One limit, the model's: the box stops at it, a static script counts down to it
+        # (data-counter), and the service refuses longer text sent past the form.
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "maxlength": STATEMENT_MAX_LENGTH,
+                # {left} and {max} are filled in by the script
+                "data-counter": _("Characters left: {left} of {max}"),
+            }
+        ),
+        help_text=format_lazy(
+            "{} {}",
+            _("One idea, in a sentence others can agree or disagree with."),
+            ngettext_lazy("At most %(max)d character.", "At most %(max)d characters.", "max")
+            % {"max": STATEMENT_MAX_LENGTH},
+        ),
     )
 
 
@@ -93,6 +119,11 @@ class InviteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One per line. People without an account receive a sign-up link."),
     )
+
+    @classmethod
+    def with_rejected(cls, data: Any, rejected: list[Rejected]) -> "InviteForm":
+        """The form again with only the refused entries left, each reported by its line."""
+        return rebind(cls, data, rejected)
 
 
 class ImportForm(forms.Form):

@@ -290,8 +290,9 @@ def _json_votes(export: _Export) -> list[tuple[dt.datetime, int, int, int]]:
     )
 
 
-def report_context(consultation: Consultation) -> dict[str, Any]:
-    """The results page and the report: they show accepted statements only, to everyone."""
+def report_context(consultation: Consultation, *, you: int | None = None) -> dict[str, Any]:
+    """The results page and the report: they show accepted statements only, to everyone;
+    ``you`` (the reader's participant number) is marked on the results page's map."""
     payload = selectors.results_payload(consultation)
     texts = dict(selectors.visible_statements(consultation).values_list("number", "text"))
     status = selectors.analysis_status(consultation)
@@ -300,12 +301,16 @@ def report_context(consultation: Consultation) -> dict[str, Any]:
         "status": status,
         "shown": str(status["version"] or ""),
         "payload": payload,
-        "view": presentation.build(payload, texts) if payload.get("version") else None,
+        "view": presentation.build(payload, texts, you=you) if payload.get("version") else None,
     }
 
 
+#: the opinion map's height in the PDF report (mm)
+MAP_HEIGHT = 80.0
+
+
 def report_pdf(consultation: Consultation) -> bytes:
-    from middleground.core.pdf import Document
+    from middleground.core.pdf import Document, readable_datetime
 
     ctx = report_context(consultation)
     payload, view = ctx["payload"], ctx["view"]
@@ -322,7 +327,7 @@ def report_pdf(consultation: Consultation) -> bytes:
         _("Analysis version %(v)s, computed %(t)s: %(n)s votes, %(p)s participants in groups.")
         % {
             "v": payload["version"],
-            "t": payload["computed_at"],
+            "t": readable_datetime(payload["computed_at"]),
             "n": payload.get("n_votes", 0),
             "p": view["map"]["placed"],
         }
@@ -350,12 +355,39 @@ def report_pdf(consultation: Consultation) -> bytes:
         [_("Statement"), _("Agree %"), _("Disagree %")],
         [[r["text"], r["agree_pct"], r["disagree_pct"]] for r in view["divisive"]],
     )
+    doc.ensure_room(MAP_HEIGHT + 35)  # the heading, the map and its legend on one page
+    doc.heading(_("Opinion map"))
+    doc.scatter(
+        [
+            (d["label"], d["borderColor"], [(p["x"], p["y"]) for p in d["data"]])
+            for d in view["map"]["chart"]["data"]["datasets"]
+        ],
+        caption=_(
+            "Each point is a participant, placed by how they voted and coloured by opinion "
+            "group (large conversations: one point per cluster of nearby participants)."
+        ),
+        height=MAP_HEIGHT,
+    )
+    doc.table(
+        [_("Group"), _("Participants"), _("Centre (x, y)")],
+        [[g["name"], g["size"], f"{g['x']}, {g['y']}"] for g in view["map"]["table"]],
+    )
     doc.heading(_("Opinion groups"))
+    sides = {"agree": _("agree"), "disagree": _("disagree")}
     for group in view["groups"]:
-        doc.paragraph(f"{group['name']} ({group['size']})")
+        doc.subheading(f"{group['name']} ({group['size']})")
         doc.table(
-            [_("Statement"), _("Side"), _("% of group"), _("Confidence")],
-            [[d["text"], d["side"], d["pct"], d["confidence"]] for d in group["distinct"]],
+            [_("Statement"), _("Side"), _("% of group"), _("Others %"), _("Confidence")],
+            [
+                [
+                    d["text"],
+                    sides.get(d["side"], d["side"]),
+                    d["pct"],
+                    "—" if d["others_pct"] is None else d["others_pct"],
+                    d["confidence"],
+                ]
+                for d in group["distinct"]
+            ],
         )
     return doc.to_bytes()
 

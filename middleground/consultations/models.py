@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from middleground.translations.languages import CODE_MAX, content_language_choices
+
 STATEMENT_MAX_LENGTH = 400
 
 
@@ -57,6 +59,10 @@ class Consultation(models.Model):
     slug = models.SlugField(max_length=220, unique=True)
     question = models.TextField(_("question"), max_length=1000)
     context = models.TextField(_("context"), blank=True, max_length=10000)
+    #: the language the consultation is written in; its statements too unless they say
+    language = models.CharField(
+        _("language"), max_length=CODE_MAX, choices=content_language_choices, default="en"
+    )
     focus_areas = models.ManyToManyField(
         "network.FocusArea", blank=True, related_name="consultations", verbose_name=_("focus areas")
     )
@@ -215,6 +221,14 @@ class Statement(models.Model):
     )
     number = models.PositiveIntegerField(_("statement number"))
     text = models.TextField(_("statement"), max_length=STATEMENT_MAX_LENGTH)
+    #: empty: written in the consultation's language
+    language = models.CharField(
+        _("language"),
+        max_length=CODE_MAX,
+        choices=content_language_choices,
+        blank=True,
+        default="",
+    )
     author = models.ForeignKey(
         Participant, null=True, blank=True, on_delete=models.SET_NULL, related_name="statements"
     )

@@ -46,8 +46,11 @@ def declared_label(label: str) -> str:
     return _("other (small groups)") if label == OTHER_LABEL else label
 
 
-def build(result: dict[str, Any], texts: dict[int, str]) -> dict[str, Any]:
-    """Everything the results page needs from one stored result."""
+def build(
+    result: dict[str, Any], texts: dict[int, str], *, you: int | None = None
+) -> dict[str, Any]:
+    """Everything the results page needs from one stored result; ``you`` is the reader's
+    participant number, marked on the opinion map."""
     statements = {s["id"]: s for s in result.get("statements", [])}
     live = [s for s in statements.values() if not s.get("moderated_out") and not s.get("meta")]
 
@@ -146,6 +149,7 @@ def build(result: dict[str, Any], texts: dict[int, str]) -> dict[str, Any]:
     for g in result.get("groups", []):
         gid = g["id"]
         distinct = []
+        left_out = 0
         for sid in g.get("representative", []):
             s = statements.get(sid)
             if not s:
@@ -153,17 +157,34 @@ def build(result: dict[str, Any], texts: dict[int, str]) -> dict[str, Any]:
             rep = s.get("repness", {}).get(str(gid))
             if not rep:
                 continue
+            share = rep.get("p_success") or 0.0
+            if share < 0.5:
+                # "6% disagree" is not a position the group holds, only one it holds less
+                # rarely than the others: left out, and the page says how many were
+                left_out += 1
+                continue
+            ratio = rep.get("value")
             distinct.append(
                 {
                     "id": sid,
                     "text": texts.get(sid, f"#{sid}"),
                     "side": rep["side"],
-                    "pct": round(100 * (rep.get("p_success") or 0)),
+                    "pct": round(100 * share),
+                    # the others' rate on the same side: the group's rate over the ratio
+                    "others_pct": round(100 * share / ratio) if ratio else None,
                     "test": round(rep.get("test") or 0, 2),
                     "confidence": _level(rep.get("p_test"), 2.58, 1.28),
                 }
             )
-        groups.append({"id": gid, "name": group_name(gid), "size": g["size"], "distinct": distinct})
+        groups.append(
+            {
+                "id": gid,
+                "name": group_name(gid),
+                "size": g["size"],
+                "distinct": distinct,
+                "left_out": left_out,
+            }
+        )
 
     silhouettes = result.get("silhouettes") or {}
     chosen = str(len(result.get("groups", [])))
@@ -203,13 +224,15 @@ def build(result: dict[str, Any], texts: dict[int, str]) -> dict[str, Any]:
         "groups": groups,
         "separation": round(separation, 2) if separation is not None else None,
         "separation_level": _level(separation, 0.5, 0.25),
-        "map": opinion_map(result),
+        "k_choice": k_choice_view(result),
+        "map": opinion_map(result, you=you),
         "timeline": timeline_chart(result.get("timeline", [])),
     }
 
 
-def opinion_map(result: dict[str, Any]) -> dict[str, Any]:
-    """A Chart.js config (scatter, or bubbles of binned base clusters) and its table."""
+def opinion_map(result: dict[str, Any], *, you: int | None = None) -> dict[str, Any]:
+    """A Chart.js config (scatter, or bubbles of binned base clusters) and its table; the
+    participant numbered ``you``, when placed, is a point of its own ("You")."""
     placed = [p for p in result.get("participants", []) if p.get("group") is not None]
     by_group: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for p in placed:
@@ -251,13 +274,101 @@ def opinion_map(result: dict[str, Any]) -> dict[str, Any]:
             data = [{"x": round(p["x"], 3), "y": round(p["y"], 3)} for p in points]
         # Coloured by group id, so a group keeps its colour whichever groups have points.
         datasets.append(charts.point_dataset(f"{group_name(gid)} ({len(points)})", data, gid))
+    me = next(
+        (p for p in placed if you is not None and p["id"] == you and p.get("x") is not None),
+        None,
+    )
+    you_row = None
+    if me is not None:
+        you_row = {"group": group_name(me["group"]), "x": round(me["x"], 2), "y": round(me["y"], 2)}
+        point = {"x": round(me["x"], 3), "y": round(me["y"], 3)}
+        datasets.append(charts.you_dataset(_("You"), {**point, "r": 9} if binned else point))
     chart = charts.scatter_chart(
         datasets,
         bubble=binned,
         x_title=_("first component"),
         y_title=_("second component"),
     )
-    return {"chart": chart, "table": table, "binned": binned, "placed": len(placed)}
+    return {
+        "chart": chart,
+        "table": table,
+        "binned": binned,
+        "placed": len(placed),
+        "you": you_row,
+    }
+
+
+def k_choice_view(result: dict[str, Any]) -> dict[str, Any] | None:
+    """Why the map has this many groups, in plain words, with each candidate's silhouette."""
+    choice = result.get("k_choice")
+    if not choice or choice.get("chosen") is None:
+        return None
+    rows = {c["k"]: c for c in choice.get("candidates", [])}
+    values = {
+        "k": choice["chosen"],
+        "best": choice.get("best"),
+        "margin": choice.get("margin"),
+        "buffer": choice.get("buffer"),
+        "n": choice.get("updates_best"),
+        "s": _rounded(rows.get(choice["chosen"], {}).get("silhouette")),
+        "sb": _rounded(rows.get(choice.get("best"), {}).get("silhouette")),
+    }
+    decided = choice.get("decided_by")
+    if decided == "given":
+        sentence = _("The groups were given with the data, not computed.")
+    elif decided == "forced":
+        sentence = _("%(k)s groups, as set for this analysis.") % values
+    elif decided == "margin":
+        sentence = (
+            _(
+                "%(k)s groups. %(best)s groups separate participants slightly better "
+                "(silhouette %(sb)s against %(s)s), but by less than %(margin)s. Polis changes "
+                "the number of groups only once a new number has been best for %(buffer)s "
+                "updates running; a lead this small would not have lasted that long, so the "
+                "smaller number is kept."
+            )
+            % values
+        )
+    elif decided == "smoothing":
+        sentence = (
+            _(
+                "%(k)s groups. %(best)s groups now separate participants better (silhouette "
+                "%(sb)s against %(s)s), for %(n)s update(s) running; as in Polis, the number "
+                "of groups changes once a new number has been best for %(buffer)s updates "
+                "running."
+            )
+            % values
+        )
+    else:
+        sentence = (
+            _(
+                "%(k)s groups: of the numbers of groups tried, this one separates participants "
+                "best (silhouette %(s)s)."
+            )
+            % values
+        )
+    outcomes = {
+        "chosen": _("shown"),
+        "lower": _("separates less well"),
+        "tie": _("separates as well (the larger number wins a tie)"),
+        "within-margin": _("separates better, by less than the margin"),
+        "not-yet-stable": _("separates better, not yet for %(buffer)s updates running") % values,
+        "below-best": _("separates better than the number shown, less well than the best"),
+    }
+    table = [
+        {
+            "k": c["k"],
+            "silhouette": _rounded(c.get("silhouette")),
+            "outcome": outcomes.get(c.get("outcome"), c.get("outcome")),
+            "chosen": c.get("outcome") == "chosen",
+        }
+        for c in choice.get("candidates", [])
+    ]
+    return {"sentence": sentence, "rows": table if decided not in ("given",) else []}
+
+
+def _rounded(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
 
 
 def timeline_chart(rows: list[dict[str, Any]]) -> dict[str, Any]:

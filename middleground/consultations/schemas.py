@@ -2,6 +2,8 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
+from middleground.network.schemas import RejectedOut
+
 from .services import TEXT_LIMITS
 
 
@@ -106,4 +108,29 @@ class VoteOut(Schema):
 
 
 class InviteIn(Schema):
-    emails: list[str]
+    emails: list[str] = Field(
+        default_factory=list,
+        description="Addresses to invite; each entry's position (1-based) is its line.",
+    )
+    experts: list[int] = Field(
+        default_factory=list,
+        description="Ids of experts from the directory (GET /network/experts).",
+    )
+
+
+class InvitationResult(Schema):
+    """Every address that could be invited is: ``invited`` lists the people this call
+    reached; each entry that could not be is in ``rejected`` with its line;
+    ``already_invited`` counts people left as they were."""
+
+    invited: list[str]
+    already_invited: int
+    rejected: list[RejectedOut]
+
+    @staticmethod
+    def resolve_invited(obj) -> list[str]:
+        return [i.email for i in obj.added]
+
+    @staticmethod
+    def resolve_already_invited(obj) -> int:
+        return len(obj.already)

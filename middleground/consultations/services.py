@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.conf import settings
@@ -17,7 +18,10 @@ from middleground.accounts.models import Role, User
 from middleground.accounts.services import audit_snapshot, create_invitation, record_audit
 from middleground.core.errors import ServiceError, check_length
 from middleground.core.slugs import unique_slug
+from middleground.network.address_list import Rejected, parse_lines
+from middleground.network.selectors import visible_experts_by_id
 from middleground.notifications.services import absolute_url, notify
+from middleground.translations.languages import content_language_choices, default_content_language
 
 from . import jobs, permissions, selectors
 from .models import (
@@ -78,6 +82,7 @@ CHOICE_FIELDS = {
     "status": [value for value, _label in CHOOSABLE_STATUSES],
     "moderation": Moderation.values,
     "declared_dimension": DeclaredDimension.values,
+    "language": [value for value, _label in content_language_choices()],
 }
 
 #: the longest text a person may type in each field: the model's limit, enforced here
@@ -96,6 +101,8 @@ def _clean_fields(data: dict[str, Any]) -> dict[str, Any]:
         if key in fields and not fields[key]:
             raise ServiceError(_("This field is required."), field=key)
     for key, choices in CHOICE_FIELDS.items():
+        if key == "language" and not data.get(key):
+            continue  # not given: the creator's language, or unchanged
         if data.get(key) is not None:
             if data[key] not in choices:
                 raise ServiceError(_("Unknown value '%(v)s'.") % {"v": data[key]}, field=key)
@@ -155,10 +162,18 @@ def create_consultation(*, actor: User, data: dict[str, Any]) -> Consultation:
             raise ServiceError(_("This field is required."), field=required)
     areas = _focus_areas(data.get("focus_areas"))
     seeds = [str(s).strip() for s in data.get("statements") or [] if str(s).strip()]
+    seen: set[str] = set()
     for text in seeds:
-        _check_text(text, field="statements")
+        key = _check_text(text, field="statements").casefold()
+        if key in seen:  # the same statement twice, in any case or spacing
+            raise ServiceError(
+                _("The statement “%(text)s” is listed twice; keep it once.") % {"text": text},
+                field="statements",
+            )
+        seen.add(key)
     moderators = _moderators(data.get("moderators"))
     with transaction.atomic():
+        fields.setdefault("language", default_content_language(actor))
         consultation = Consultation.objects.create(
             slug=unique_slug(Consultation, fields["title"], fallback="consultation"),
             created_by=actor,
@@ -239,51 +254,141 @@ def _check_anonymity_change(consultation: Consultation, anonymity: str) -> None:
         )
 
 
+@dataclass
+class InviteOutcome:
+    """What one call to :func:`invite_people` did: the people it reached (a notice or a
+    sign-up mail each), the people invited already, and each entry it refused, with why."""
+
+    added: list[Invitee] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    duplicates: int = 0
+
+
+def _plan_invite(
+    *, actor: User, consultation: Consultation, emails: list[str], expert_ids: list[Any]
+) -> tuple[list[tuple[str, User | None]], InviteOutcome]:
+    """Check the actor, each address and each picked expert before anything is written:
+    ``(address, verified account or None)`` pairs to invite, and the outcome so far."""
+    if not permissions.can_manage(actor, consultation):
+        raise ServiceError.forbidden()
+    parsed = parse_lines(emails)
+    experts = visible_experts_by_id(actor, expert_ids) if expert_ids else []
+    if not parsed.addresses and not parsed.rejected and not experts:
+        raise ServiceError(_("Give at least one e-mail address."), field="emails")
+    outcome = InviteOutcome(rejected=list(parsed.rejected), duplicates=parsed.duplicates)
+    targets: list[tuple[str, User | None]] = []
+    seen: set[str] = set()
+    for expert in experts:
+        person = expert.user
+        if person is None or not person.is_active or not person.email:
+            outcome.rejected.append(
+                Rejected(line=None, value=expert.name, reason=_("has no account yet."))
+            )
+        elif person.email.lower() not in seen:
+            # the profile's own account: the link is the proof, whatever the address says
+            seen.add(person.email.lower())
+            targets.append((person.email.lower(), person))
+    for email in parsed.addresses:
+        if email.lower() in seen:
+            continue
+        # Bind to an account only where its owner verified this address; anyone else who
+        # typed it into a profile gets nothing, and its real owner gets a sign-up link.
+        user = User.objects.filter(email__iexact=email, is_active=True, email_verified=True).first()
+        if user is None and not actor.is_secretariat:
+            outcome.rejected.append(
+                Rejected(
+                    line=parsed.lines[email.lower()],
+                    value=email,
+                    reason=_("Only the secretariat can invite people without an account: %(e)s.")
+                    % {"e": email},
+                )
+            )
+            continue
+        seen.add(email.lower())
+        targets.append((email, user))
+    return targets, outcome
+
+
+def invite_people(
+    *,
+    actor: User,
+    consultation: Consultation,
+    emails: list[str] | None = None,
+    expert_ids: list[Any] | None = None,
+    accept_url_base: str,
+) -> InviteOutcome:
+    """Invite a bulk list of addresses and experts picked from the directory to an invited
+    consultation. Every address that can be invited is; each that cannot is reported by
+    line and text, so one typo keeps nobody else out. Duplicates count once whatever their
+    case; an expert id the actor may not see refuses the whole call like one that does not
+    exist; nothing at all to invite is an error.
+
+    People without an account get a sign-up link, people with one a notice (action
+    required by the closing date while it is open); people already invited are not
+    invited, nor counted, twice."""
+    targets, outcome = _plan_invite(
+        actor=actor,
+        consultation=consultation,
+        emails=list(emails or []),
+        expert_ids=list(expert_ids or []),
+    )
+    if not targets:
+        raise ServiceError(
+            "; ".join(r.message for r in outcome.rejected) or _("Nobody to invite."),
+            field="emails",
+        )
+    return _write_invitees(
+        actor=actor,
+        consultation=consultation,
+        targets=targets,
+        outcome=outcome,
+        accept_url_base=accept_url_base,
+    )
+
+
 def invite(
     *, actor: User, consultation: Consultation, emails: list[str], accept_url_base: str
 ) -> list[Invitee]:
-    """Add people to an invited consultation; people without an account get a sign-up link,
-    people with one a notice (action required by the closing date while it is open).
+    """All or nothing (for scripts and the demo): the invitees reached, or a ``ServiceError``
+    naming the first address that cannot be invited, with nothing written. Pages and the
+    API use :func:`invite_people`, which keeps the good addresses of a list."""
+    targets, outcome = _plan_invite(
+        actor=actor, consultation=consultation, emails=list(emails), expert_ids=[]
+    )
+    if outcome.rejected:
+        raise ServiceError(outcome.rejected[0].reason, field="emails")
+    return _write_invitees(
+        actor=actor,
+        consultation=consultation,
+        targets=targets,
+        outcome=outcome,
+        accept_url_base=accept_url_base,
+    ).added
 
-    Returns the invitees reached by this call (a notice or a sign-up mail): people already
-    invited are not invited, nor counted, twice."""
-    if not permissions.can_manage(actor, consultation):
-        raise ServiceError.forbidden()
-    cleaned = []
-    for raw in emails:
-        email = User.objects.normalize_email(raw.strip())
-        if not email:
-            continue
-        if "@" not in email or len(email) > 254:
-            raise ServiceError(_("'%(e)s' is not an e-mail address.") % {"e": raw}, field="emails")
-        cleaned.append(email)
-    if not cleaned:
-        raise ServiceError(_("Give at least one e-mail address."), field="emails")
+
+def _write_invitees(
+    *,
+    actor: User,
+    consultation: Consultation,
+    targets: list[tuple[str, User | None]],
+    outcome: InviteOutcome,
+    accept_url_base: str,
+) -> InviteOutcome:
     purpose = _("the consultation “%(t)s”") % {"t": consultation.title[:150]}
     reason = " ".join(consultation.question.split())[:500]
     is_open = consultation.status == Status.OPEN
-    reached = []
     with transaction.atomic():
-        for email in cleaned:
-            # Bind to an account only where its owner verified this address; anyone else who
-            # typed it into a profile gets nothing, and its real owner gets a sign-up link.
-            user = User.objects.filter(
-                email__iexact=email, is_active=True, email_verified=True
-            ).first()
+        for email, user in targets:
             invitee, created = Invitee.objects.get_or_create(
                 consultation=consultation,
                 email=email.lower(),
                 defaults={"user": user, "invited_by": actor},
             )
             if not created:
+                outcome.already.append(email)
                 continue
             if user is None:
-                if not actor.is_secretariat:
-                    raise ServiceError(
-                        _("Only the secretariat can invite people without an account: %(e)s.")
-                        % {"e": email},
-                        field="emails",
-                    )
                 create_invitation(
                     actor=actor,
                     email=email,
@@ -294,7 +399,7 @@ def invite(
                     deadline=consultation.closes_at,
                     url=absolute_url(consultation.get_absolute_url()),
                 )
-                reached.append(invitee)
+                outcome.added.append(invitee)
                 continue
             if notify(
                 kind="consultation.invited",
@@ -313,9 +418,14 @@ def invite(
                 due_at=consultation.closes_at if is_open else None,
                 actor=actor,
             ):
-                reached.append(invitee)
-        record_audit(actor=actor, action="consultation.invite", target=consultation, emails=cleaned)
-    return reached
+                outcome.added.append(invitee)
+        record_audit(
+            actor=actor,
+            action="consultation.invite",
+            target=consultation,
+            emails=[email for email, _user in targets],
+        )
+    return outcome
 
 
 # --- participants -----------------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/", views.import_polis, name="import"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/edit/", views.edit, name="edit"),
+    path("<slug:slug>/open/", views.open_consultation, name="open"),
     path("<slug:slug>/invite/", views.invite, name="invite"),
     path("<slug:slug>/participate/", views.participate, name="participate"),
     path("<slug:slug>/statements/new/", views.add_statement, name="add_statement"),

@@ -15,11 +15,14 @@ from django.views.decorators.http import require_POST
 from middleground.accounts.http import SignedInRequest
 from middleground.core.errors import ServiceError
 from middleground.core.forms import call_service, filter_params
+from middleground.network import picker as network_picker
+from middleground.network import selectors as network_selectors
+from middleground.translations.display import translated_map
 
 from . import interop, permissions, selectors, services
 from .forms import ConsultationEditForm, ConsultationForm, ImportForm, InviteForm, StatementForm
 from .identity import client_ip, cookie_id, ensure_cookie_id, store_cookie_id
-from .models import CHOOSABLE_STATUSES, Consultation, Participant
+from .models import CHOOSABLE_STATUSES, Consultation, Participant, Status
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -132,34 +135,96 @@ def edit(request: SignedInRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_POST
+@login_required
+def open_consultation(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The "Open for votes" button of a draft: the status change of the edit form, alone."""
+    consultation = selectors.get_consultation_for_manage(request.user, slug=slug)
+    try:
+        services.update_consultation(
+            actor=request.user, consultation=consultation, data={"status": Status.OPEN}
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The consultation is open: people can vote and write now."))
+    return redirect(consultation)
+
+
 @login_required
 def invite(request: SignedInRequest, slug: str) -> HttpResponse:
     consultation = selectors.get_consultation_for_manage(request.user, slug=slug)
-    form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        invitees = call_service(
-            form,
-            lambda: services.invite(
-                actor=request.user,
-                consultation=consultation,
-                emails=form.cleaned_data["emails"].split(),
-                accept_url_base=request.build_absolute_uri(
-                    reverse("accounts:accept_invitation", args=["x"]).rsplit("/x/", 1)[0]
-                ),
-            ),
+    by_email = request.method == "POST" and request.POST.get("add") != "experts"
+    form = InviteForm(request.POST if by_email else None)
+    if request.method == "POST":
+        base = request.build_absolute_uri(
+            reverse("accounts:accept_invitation", args=["x"]).rsplit("/x/", 1)[0]
         )
-        if invitees is not None:
+        outcome = None
+        if not by_email:
+            picked = request.POST.getlist("experts")
+            try:
+                if not picked:
+                    raise ServiceError(_("Select at least one expert."))
+                outcome = services.invite_people(
+                    actor=request.user,
+                    consultation=consultation,
+                    expert_ids=picked,
+                    accept_url_base=base,
+                )
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+        elif form.is_valid():
+            outcome = call_service(
+                form,
+                lambda: services.invite_people(
+                    actor=request.user,
+                    consultation=consultation,
+                    emails=form.cleaned_data["emails"].splitlines(),
+                    accept_url_base=base,
+                ),
+            )
+        if outcome is not None:
             # the people reached by this call: a notice or a sign-up mail each
-            messages.success(request, _("%(n)d people invited.") % {"n": len(invitees)})
-            return redirect("consultations:invite", slug=slug)
+            messages.success(request, _("%(n)d people invited.") % {"n": len(outcome.added)})
+            if outcome.already:
+                messages.info(
+                    request,
+                    _("%(n)d of them had been invited already.") % {"n": len(outcome.already)},
+                )
+            for rejected in outcome.rejected:
+                if rejected.line is None:
+                    messages.error(request, rejected.message)
+            if not outcome.rejected:
+                return redirect(request.get_full_path())
+            if by_email:
+                form = InviteForm.with_rejected(request.POST, outcome.rejected)
+    invitees = consultation.invitees.select_related("user").order_by("email")
     return render(
         request,
         "consultations/invite.html",
         {
             "form": form,
             "consultation": consultation,
-            "invitees": consultation.invitees.select_related("user").order_by("email"),
+            "invitees": invitees,
+            **_invite_picker(request, invitees),
         },
+    )
+
+
+def _invite_picker(request: SignedInRequest, invitees: Any) -> dict[str, Any]:
+    pick = network_selectors.pick_experts(request.user, **network_picker.query_values(request.GET))
+    invited = {i.user_id for i in invitees if i.user_id}
+    unavailable = {e.pk: _("no account yet") for e in pick.experts if e.user_id is None}
+    unavailable.update({e.pk: _("invited") for e in pick.experts if e.user_id in invited})
+    query = request.GET.copy()
+    query.pop("select_all", None)
+    return network_picker.picker_context(
+        pick,
+        action=request.path + (f"?{query.urlencode()}" if query else ""),
+        submit=_("Invite the selected experts"),
+        unavailable=unavailable,
+        select_all=bool(request.GET.get("select_all")),
     )
 
 
@@ -285,8 +350,15 @@ def moderate(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
 
 def results(request: HttpRequest, slug: str) -> HttpResponse:
     consultation = selectors.get_consultation(request.user, slug=slug)
-    context = interop.report_context(consultation)
+    participant = _participant(request, consultation)
+    context = interop.report_context(
+        consultation, you=participant.number if participant is not None else None
+    )
     context["manager"] = permissions.can_manage(request.user, consultation)
+    # the statements in the reader's language where someone translated them (one query)
+    context["statement_texts"] = translated_map(
+        selectors.visible_statements(consultation), "text", key="number"
+    )
     return render(request, "consultations/results.html", context)
 
 

@@ -12,6 +12,8 @@ from typing import Any
 PALETTE = ["#0b5f8a", "#c2552b", "#3c8d5a", "#8a4f9e", "#b8860b", "#00798c", "#5f6b73"]
 # A reference series drawn behind the others (e.g. population share beside power shares).
 NEUTRAL = "#9aa5ad"
+# The reader's own mark ("You" on the opinion map): near-black, apart from every hue.
+INK = "#1b1f23"
 
 Chart = dict[str, Any]
 
@@ -66,6 +68,21 @@ def point_dataset(label: Any, data: list[Any], index: int) -> dict[str, Any]:
         "data": data,
         "backgroundColor": colour(index) + "99",
         "borderColor": colour(index),
+    }
+
+
+def you_dataset(label: Any, point: dict[str, Any]) -> dict[str, Any]:
+    """The reader's own point on a scatter or bubble chart: a dark cross, on top."""
+    return {
+        "label": label,
+        "data": [point],
+        "backgroundColor": INK,
+        "borderColor": INK,
+        "pointStyle": "crossRot",
+        "pointRadius": 9,
+        "pointBorderWidth": 3,
+        "borderWidth": 3,
+        "order": -1,
     }
 
 

@@ -4,6 +4,7 @@ Both read every app only through its selectors, so each shows a person exactly w
 that app lets them see; nothing here writes.
 """
 
+import textwrap
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,6 +23,7 @@ from middleground.delphi import selectors as delphi
 from middleground.delphi.models import StudyStatus
 from middleground.library import selectors as library
 from middleground.network import selectors as network
+from middleground.network.models import RegionalGroup
 from middleground.notifications import selectors as notifications
 
 from . import search as site
@@ -48,27 +50,46 @@ FOLLOWABLE: dict[str, tuple[Any, Any]] = {
 }
 
 
+#: task forces shown on the home page; a "See all" link leads to the others
+HOME_TASK_FORCES = 6
+
+
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     institutions = network.institutions(user)
-    groups = list(
-        institutions.values("country__regional_group").annotate(n=Count("id")).order_by("-n")
+    counts = institutions.values("country__regional_group").annotate(n=Count("id")).order_by("-n")
+    names = dict(RegionalGroup.choices)
+    # each group by its name in the reader's language, not its code ("APG")
+    groups = [
+        {
+            "name": str(names.get(code, code)) if code else str(_("None")),
+            "n": row["n"],
+        }
+        for row in counts
+        for code in [row["country__regional_group"]]
+    ]
+    chart = charts.bar_chart(
+        # a long name on several lines (Chart.js draws a list as lines), so a phone shows it
+        [textwrap.wrap(str(g["name"]), 18) for g in groups],
+        [charts.dataset(str(_("Institutions")), [g["n"] for g in groups])],
+        horizontal=True,  # the groups' full names read across, not tilted
+        counts=True,
+        legend=None,
     )
+    # every group's name, none skipped for room (the table beside says the same)
+    chart["options"]["scales"]["y"] = {"ticks": {"autoSkip": False}}
     context = {
         "open_consultations": list(consultations.consultations(user, status="open")[:HOME_LIST]),
         "running_panels": list(delphi.studies(user, status=StudyStatus.RUNNING)[:HOME_LIST]),
         "latest_documents": library.latest_documents(user, limit=HOME_LIST),
         "focus_areas": network.focus_areas(),
-        "task_forces": network.task_forces()[:6],
+        "task_forces": network.task_forces()[:HOME_TASK_FORCES],
+        "task_force_count": network.task_forces().count(),
         "institution_count": institutions.count(),
         "expert_count": network.experts(user).count(),
         "country_count": institutions.values("country").distinct().count(),
         "groups": groups,
-        "chart": charts.bar_chart(
-            [g["country__regional_group"] or "—" for g in groups],
-            [charts.dataset(str(_("Institutions")), [g["n"] for g in groups])],
-            legend=None,
-        ),
+        "chart": chart,
     }
     return render(request, "dashboard/home.html", context)
 

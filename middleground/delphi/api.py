@@ -17,10 +17,10 @@ from .schemas import (
     AnswersIn,
     ExpertiseIn,
     InviteIn,
-    InviteOut,
     ItemIn,
     ItemOut,
     MyAnswerOut,
+    PanelInviteResult,
     RoundOut,
     StudyIn,
     StudyOut,
@@ -107,18 +107,21 @@ def add_item(request, study_id: int, payload: ItemIn):
     )
 
 
-@router.post("/studies/{int:study_id}/panel", response={201: list[InviteOut]})
+@router.post("/studies/{int:study_id}/panel", response={201: PanelInviteResult})
 def invite(request, study_id: int, payload: InviteIn):
+    """Invite addresses and experts picked by id. The good entries are invited and the bad
+    ones listed in ``rejected`` (201); a list with nothing to invite is a 400."""
     study = selectors.get_study_for_invite(request.auth, pk=study_id)
     institution = resolve_institution(payload.institution) if payload.institution else None
-    invites = services.invite_panel(
+    outcome = services.add_to_panel(
         actor=request.auth,
         study=study,
         emails=payload.emails,
+        expert_ids=payload.experts,
         accept_url_base=_accept_base(request),
         institution=institution,
     )
-    return Status(201, invites)
+    return Status(201, outcome)
 
 
 @router.put("/studies/{int:study_id}/expertise", response={204: None})

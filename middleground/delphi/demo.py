@@ -264,9 +264,10 @@ def _load_running_demo(alice: User, rng: random.Random) -> None:
     r1 = study.rounds.get(number=1)
     for p in [*panel, me]:
         v = _clip(rng.gauss(4.8, 1.4), 1, 7)
-        Answer.objects.create(
-            panellist=p, item=likert, round=r1, value=v, rationale=_reason(rng, v + 1, DATA_REASONS)
-        )
+        reason = _reason(rng, v + 1, DATA_REASONS)
+        if p == me:  # bob's reason is his alone: his page shows it apart from the others'
+            reason = OWN_REASON
+        Answer.objects.create(panellist=p, item=likert, round=r1, value=v, rationale=reason)
         order = ["audit", "redress", "localisation"]
         rng.shuffle(order)
         Answer.objects.create(panellist=p, item=ranking, round=r1, value=order)
@@ -291,6 +292,7 @@ REASONS_LOW = [
 ]
 
 
+OWN_REASON = "Our regulator already recognises two neighbours' regimes; more could follow."
 DATA_REASONS = (
     [
         "Several regional data-protection laws already follow the same model.",

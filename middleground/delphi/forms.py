@@ -3,7 +3,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from middleground.network.address_list import Rejected, rebind
 from middleground.network.models import FocusArea, Institution, TaskForce
+from middleground.translations.languages import active_language, content_language_choices
 
 from .models import Anonymity, ItemKind, StudyMode
 
@@ -84,6 +86,12 @@ class StudyForm(RulesFields):
     question = forms.CharField(
         label=_("Question and background"), widget=forms.Textarea(attrs={"rows": 5})
     )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=content_language_choices,
+        required=False,
+        help_text=_("The language the title, question and items are written in."),
+    )
     topics = forms.CharField(
         label=_("Expertise topics"),
         required=False,
@@ -112,6 +120,7 @@ class StudyForm(RulesFields):
     field_order = [
         "title",
         "question",
+        "language",
         "topics",
         "mode",
         "anonymity",
@@ -126,6 +135,7 @@ class StudyForm(RulesFields):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("language", active_language())  # new content: its creator's
         self.fields["task_force"].choices = [("", "—")] + [
             (str(t.pk), t.name) for t in TaskForce.objects.all()
         ]
@@ -265,9 +275,14 @@ class InviteForm(forms.Form):
         required=False,
     )
 
-    def email_list(self) -> list[str]:
-        raw = self.cleaned_data["emails"].replace(",", "\n")
-        return [e.strip() for e in raw.splitlines() if e.strip()]
+    def email_lines(self) -> list[str]:
+        """The textarea's lines as typed, so a refused entry is reported by its line."""
+        return self.cleaned_data["emails"].splitlines()
+
+    @classmethod
+    def with_rejected(cls, data: Any, rejected: list[Rejected]) -> "InviteForm":
+        """The form again with only the refused entries left, each reported by its line."""
+        return rebind(cls, data, rejected)
 
 
 class VersionForm(RulesFields):

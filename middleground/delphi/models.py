@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from middleground.core.slugs import unique_slug
+from middleground.translations.languages import CODE_MAX, content_language_choices
 
 #: Longest texts a person may type (refused beyond, never cut): answers, rationales, reasons
 ANSWER_MAX = 4000
@@ -49,6 +50,10 @@ class Study(models.Model):
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     slug = models.SlugField(max_length=320, unique=True)
     question = models.TextField(_("question and background"), max_length=QUESTION_MAX)
+    #: the language the study (and its items) is written in
+    language = models.CharField(
+        _("language"), max_length=CODE_MAX, choices=content_language_choices, default="en"
+    )
     topics = models.JSONField(
         _("expertise topics"),
         default=list,

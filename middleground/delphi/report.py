@@ -5,7 +5,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from middleground.analysis.delphi import QUANTILE_METHODS, ConsensusRules
-from middleground.core.pdf import Document
+from middleground.core.pdf import Document, readable_datetime
 
 from . import stats
 from .models import Study
@@ -38,6 +38,18 @@ def _status(row: dict) -> str:
     return "—"
 
 
+def _column_label(key: str) -> str:
+    """A distribution column's heading in words, not its key."""
+    labels = {
+        "label": _("Answer"),
+        "count": _("Count"),
+        "mean_rank": _("Mean rank"),
+        "desirability": _("Desirability"),
+        "feasibility": _("Feasibility"),
+    }
+    return str(labels.get(key, key.replace("_", " ").capitalize()))
+
+
 def pdf(study: Study) -> bytes:
     ctx = context(study)
     doc = Document(_("Delphi panel report: %(t)s") % {"t": study.title})
@@ -48,7 +60,7 @@ def pdf(study: Study) -> bytes:
     locked = study.rules_locked_at
     doc.paragraph(
         _("%(rule)s. Fixed at launch on %(date)s and not changed afterwards.")
-        % {"rule": ctx["rules_text"], "date": f"{locked:%Y-%m-%d}" if locked else "—"}
+        % {"rule": ctx["rules_text"], "date": readable_datetime(locked)}
     )
     if study.version > 1:
         doc.paragraph(
@@ -74,7 +86,7 @@ def pdf(study: Study) -> bytes:
         rows.append(
             [
                 row["position"],
-                row["text"][:90],
+                row["text"],
                 row["last_round"],
                 row["n"],
                 s.get("median", "—"),
@@ -86,14 +98,14 @@ def pdf(study: Study) -> bytes:
     for r in ctx["rounds"]:
         doc.heading(_("Round %(n)s") % {"n": r["number"]})
         for row in r["items"]:
-            doc.paragraph(f"{row['position']}. {row['text']}")
+            doc.subheading(f"{row['position']}. {row['text']}")
             if row.get("hidden"):
                 doc.paragraph(_("Open round: results are shown when it closes."))
                 continue
             dist = row.get("distribution") or []
             if dist:
-                header = list(dist[0].keys())
-                doc.table(header, [[d[k] for k in header] for d in dist])
+                keys = list(dist[0].keys())
+                doc.table([_column_label(k) for k in keys], [[d[k] for k in keys] for d in dist])
             stab = row.get("stability")
             if stab:
                 doc.paragraph(_("Stability: %(r)s") % {"r": stab["reason"]})

@@ -4,6 +4,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from middleground.analysis.delphi import ConsensusRules
+from middleground.network.schemas import RejectedOut
 
 
 class RulesIn(Schema):
@@ -117,7 +118,14 @@ class RoundOut(Schema):
 
 
 class InviteIn(Schema):
-    emails: list[str]
+    emails: list[str] = Field(
+        default_factory=list,
+        description="Addresses to invite; each entry's position (1-based) is its line.",
+    )
+    experts: list[int] = Field(
+        default_factory=list,
+        description="Ids of experts from the directory (GET /network/experts).",
+    )
     institution: int | None = None
 
 
@@ -128,6 +136,19 @@ class InviteOut(Schema):
     @staticmethod
     def resolve_accepted(obj) -> bool:
         return obj.accepted_at is not None
+
+
+class PanelInviteResult(Schema):
+    """Every address that could be invited is (``added``); each that could not is listed in
+    ``rejected`` with its line; ``already_invited`` counts people left as they were."""
+
+    added: list[InviteOut]
+    already_invited: int
+    rejected: list[RejectedOut]
+
+    @staticmethod
+    def resolve_already_invited(obj) -> int:
+        return len(obj.already)
 
 
 class AnswerIn(Schema):

@@ -187,3 +187,15 @@ def panels_of(user: Any) -> QuerySet[PanelSeat]:
         .annotate(rounds_answered=Count("panellist__answers__round", distinct=True))
         .order_by("-joined_at", "-pk")
     )
+
+
+def seated_among(study: Study, user_ids: list[int]) -> set[int]:
+    """Which of these people are on the panel or invited to it (for the secretariat's
+    picker; never shown to anyone who may not read the panel list)."""
+    seated = set(
+        PanelSeat.objects.filter(study=study, user_id__in=user_ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    invited = PanelInvite.objects.filter(study=study, user_id__in=user_ids)
+    return seated | set(invited.values_list("user_id", flat=True))

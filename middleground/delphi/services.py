@@ -5,22 +5,28 @@ no partial data. Audit lines never name a pseudonym next to a person.
 """
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from middleground.accounts.models import Invitation, Role, User
-from middleground.accounts.services import create_invitation, record_audit
+from middleground.accounts.services import audit_snapshot, create_invitation, record_audit
 from middleground.analysis import delphi as core
 from middleground.core.errors import ServiceError, check_length
+from middleground.network.address_list import Rejected, parse_lines
 from middleground.network.models import FocusArea, Institution, TaskForce
+from middleground.network.selectors import visible_experts_by_id
 from middleground.notifications.services import absolute_url, notify
+from middleground.translations.languages import content_language_choices, default_content_language
 
 from . import stats
 from .models import (
@@ -58,6 +64,7 @@ MAX_INVITES = 200
 STUDY_FIELDS = (
     "title",
     "question",
+    "language",
     "topics",
     "mode",
     "anonymity",
@@ -179,6 +186,10 @@ def _study_fields(data: dict[str, Any]) -> dict[str, Any]:
         fields["topics"] = [check_length(t, LABEL_MAX, field="topics", label=label) for t in topics]
     if "mode" in fields and fields["mode"] not in StudyMode.values:
         raise ServiceError(_("Unknown mode."), field="mode")
+    if "language" in fields and not fields["language"]:
+        del fields["language"]  # not given: the creator's language, or unchanged
+    if "language" in fields and fields["language"] not in dict(content_language_choices()):
+        raise ServiceError(_("Unknown language."), field="language")
     if "anonymity" in fields and fields["anonymity"] not in Anonymity.values:
         raise ServiceError(_("Unknown anonymity level."), field="anonymity")
     if "max_rounds" in fields and not 1 <= int(fields["max_rounds"]) <= 10:
@@ -209,6 +220,7 @@ def create_study(*, actor: User, data: dict[str, Any]) -> Study:
     for required in ("title", "question"):
         if required not in fields:
             raise ServiceError(_("This field is required."), field=required)
+    fields.setdefault("language", default_content_language(actor))
     with transaction.atomic():
         study = Study.objects.create(created_by=actor, **fields)
         record_audit(actor=actor, action="delphi.study.create", target=study, title=study.title)
@@ -229,10 +241,17 @@ def update_study(*, actor: User, study: Study, data: dict[str, Any]) -> Study:
         )
     fields = _study_fields(data)
     with transaction.atomic():
+        before = audit_snapshot(study, fields)
         for key, value in fields.items():
             setattr(study, key, value)
         study.save(update_fields=sorted(fields))
-        record_audit(actor=actor, action="delphi.study.update", target=study, fields=sorted(fields))
+        record_audit(
+            actor=actor,
+            action="delphi.study.update",
+            target=study,
+            before=before,
+            after=audit_snapshot(study, fields),
+        )
     return study
 
 
@@ -594,6 +613,119 @@ def _seat(study: Study, user: User, expertise: dict | None = None, simulated=Fal
     return panellist
 
 
+@dataclass
+class PanelOutcome:
+    """What one call to :func:`add_to_panel` did: the invitations it made, the people who
+    were invited already (left as they were), and every entry it refused, with why."""
+
+    added: list[PanelInvite] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    duplicates: int = 0
+
+
+@dataclass
+class _PanelPlan:
+    people: list[User]
+    addresses: list[str]
+    verified: Mapping[str, User]
+    outcome: PanelOutcome
+
+
+def _plan_panel(
+    *, actor: User, study: Study, emails: list[str], expert_ids: list[Any]
+) -> _PanelPlan:
+    """Check everything before anything is written: the actor, the study, each address and
+    each picked expert. Refusals of the whole call raise; refusals of one entry are listed."""
+    if not can_invite(actor, study):
+        raise ServiceError.forbidden()
+    if study.status in (StudyStatus.CLOSED, StudyStatus.SUPERSEDED):
+        raise ServiceError(_("This study is closed."), status=409)
+    if len(emails) + len(expert_ids) > MAX_INVITES:
+        raise ServiceError(
+            _("Invite at most %(n)s people at once.") % {"n": MAX_INVITES}, field="emails"
+        )
+    parsed = parse_lines(emails)
+    experts = visible_experts_by_id(actor, expert_ids) if expert_ids else []
+    if not parsed.addresses and not parsed.rejected and not experts:
+        raise ServiceError(_("Give at least one e-mail address."), field="emails")
+    outcome = PanelOutcome(rejected=list(parsed.rejected), duplicates=parsed.duplicates)
+    people: list[User] = []
+    for expert in experts:
+        person = expert.user
+        if person is None or not person.is_active or not person.email:
+            outcome.rejected.append(
+                Rejected(line=None, value=expert.name, reason=_("has no account yet."))
+            )
+        elif person not in people:
+            people.append(person)
+    picked = {p.email.lower() for p in people}
+    verified = {
+        u.verified_email.lower(): u
+        for u in User.objects.annotate(address=Lower("email")).filter(
+            is_active=True, email_verified=True, address__in=[a.lower() for a in parsed.addresses]
+        )
+        if u.verified_email
+    }
+    addresses: list[str] = []
+    for email in parsed.addresses:
+        if email.lower() in picked:
+            continue
+        if email.lower() not in verified and not can_send_signup_links(actor):
+            outcome.rejected.append(
+                Rejected(
+                    line=parsed.lines[email.lower()],
+                    value=email,
+                    reason=_(
+                        "%(e)s has no account yet. Only the secretariat can send sign-up "
+                        "links; ask it to invite this person."
+                    )
+                    % {"e": email},
+                )
+            )
+        else:
+            addresses.append(email)
+    return _PanelPlan(people=people, addresses=addresses, verified=verified, outcome=outcome)
+
+
+def add_to_panel(
+    *,
+    actor: User,
+    study: Study,
+    emails: list[str] | None = None,
+    expert_ids: list[Any] | None = None,
+    accept_url_base: str,
+    institution: Institution | None = None,
+) -> PanelOutcome:
+    """Invite a bulk list of addresses and experts picked from the directory to the panel.
+
+    Every address that can be invited is, and every one that cannot is reported by line and
+    text (not an address, or no account while the actor may not send sign-up links), so one
+    typo keeps nobody else out. Duplicates count once whatever their case. A picked expert
+    is seated through their profile's account; an id the actor may not see refuses the whole
+    call, like an id that does not exist. Nothing at all to invite is an error.
+
+    People whose account has the address *verified* join at once; for any other address the
+    invite stays an address invite: the foundation's single-use sign-up link, and a seat once
+    the person accepts it or an account verifies that address (:func:`claim_invitations`).
+    An address someone merely typed into their profile never seats them."""
+    plan = _plan_panel(
+        actor=actor, study=study, emails=list(emails or []), expert_ids=list(expert_ids or [])
+    )
+    if not plan.people and not plan.addresses:
+        raise ServiceError(
+            "; ".join(r.message for r in plan.outcome.rejected) or _("Nobody to invite."),
+            field="emails",
+        )
+    return _write_panel(
+        actor=actor,
+        study=study,
+        plan=plan,
+        accept_url_base=accept_url_base,
+        institution=institution,
+    )
+
+
 def invite_panel(
     *,
     actor: User,
@@ -602,55 +734,57 @@ def invite_panel(
     accept_url_base: str,
     institution: Institution | None = None,
 ) -> list[PanelInvite]:
-    """Invite people to the panel. People whose account has the address *verified* join at
-    once; for any other address the invite stays an address invite: the foundation's
-    single-use sign-up link (sent by the secretariat only), and a seat once the person
-    accepts it or an account verifies that address (:func:`claim_invitations`).
+    """All or nothing (for scripts and the demo): the invitations made, or a ``ServiceError``
+    naming the first address that cannot be invited, with nothing written. Pages and the
+    API use :func:`add_to_panel`, which keeps the good addresses of a list."""
+    plan = _plan_panel(actor=actor, study=study, emails=list(emails), expert_ids=[])
+    if plan.outcome.rejected:
+        raise ServiceError(plan.outcome.rejected[0].reason, field="emails")
+    return _write_panel(
+        actor=actor,
+        study=study,
+        plan=plan,
+        accept_url_base=accept_url_base,
+        institution=institution,
+    ).added
 
-    An address someone merely typed into their profile never seats them."""
-    if not can_invite(actor, study):
-        raise ServiceError.forbidden()
-    if study.status in (StudyStatus.CLOSED, StudyStatus.SUPERSEDED):
-        raise ServiceError(_("This study is closed."), status=409)
-    if len(emails) > MAX_INVITES:
-        raise ServiceError(
-            _("Invite at most %(n)s people at once.") % {"n": MAX_INVITES}, field="emails"
-        )
-    cleaned: list[str] = []
-    for raw in emails:
-        email = User.objects.normalize_email((raw or "").strip())
-        if not email:
-            continue
-        if "@" not in email or " " in email or len(email) > 254:
-            raise ServiceError(_("'%(e)s' is not an e-mail address.") % {"e": raw}, field="emails")
-        if email.lower() not in {e.lower() for e in cleaned}:
-            cleaned.append(email)
-    if not cleaned:
-        raise ServiceError(_("Give at least one e-mail address."), field="emails")
-    users = {
-        u.verified_email.lower(): u
-        for u in User.objects.filter(is_active=True, email_verified=True, email__in=cleaned)
-        if u.verified_email
-    }
-    for email in cleaned:
-        if email.lower() not in users and not can_send_signup_links(actor):
-            raise ServiceError(
-                _(
-                    "%(e)s has no account yet. Only the secretariat can send sign-up links; "
-                    "ask it to invite this person."
-                )
-                % {"e": email},
-                field="emails",
-            )
-    created: list[PanelInvite] = []
+
+def _write_panel(
+    *,
+    actor: User,
+    study: Study,
+    plan: _PanelPlan,
+    accept_url_base: str,
+    institution: Institution | None,
+) -> PanelOutcome:
+    outcome = plan.outcome
     open_round = study.open_round() if study.status == StudyStatus.RUNNING else None
     deadline = open_round.closes_at if open_round is not None else None
     reason = " ".join(study.question.split())[:500]
     with transaction.atomic():
-        for email in cleaned:
-            if PanelInvite.objects.filter(study=study, email__iexact=email).exists():
+        for person in plan.people:
+            if (
+                PanelSeat.objects.filter(study=study, user=person).exists()
+                or PanelInvite.objects.filter(study=study, email__iexact=person.email).exists()
+            ):
+                outcome.already.append(person.display_name)
                 continue
-            user = users.get(email.lower())
+            invite = PanelInvite(
+                study=study,
+                email=person.email,
+                user=person,
+                invited_by=actor,
+                accepted_at=timezone.now(),
+            )
+            _seat(study, person)
+            _notify_added(actor, study, person, open_round, reason)
+            invite.save()
+            outcome.added.append(invite)
+        for email in plan.addresses:
+            if PanelInvite.objects.filter(study=study, email__iexact=email).exists():
+                outcome.already.append(email)
+                continue
+            user = plan.verified.get(email.lower())
             invite = PanelInvite(study=study, email=email, invited_by=actor)
             if user is not None:
                 invite.user = user
@@ -673,9 +807,11 @@ def invite_panel(
                 )
                 invite.invitation = invitation
             invite.save()
-            created.append(invite)
-        record_audit(actor=actor, action="delphi.panel.invite", target=study, count=len(created))
-    return created
+            outcome.added.append(invite)
+        record_audit(
+            actor=actor, action="delphi.panel.invite", target=study, count=len(outcome.added)
+        )
+    return outcome
 
 
 def _notify_added(

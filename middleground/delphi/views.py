@@ -19,6 +19,8 @@ from middleground.analysis.delphi import QUANTILE_METHODS, ConsensusRules
 from middleground.core.csv_export import csv_dicts
 from middleground.core.errors import ServiceError
 from middleground.core.forms import call_service
+from middleground.network import picker as network_picker
+from middleground.network import selectors as network_selectors
 
 from . import permissions, report, selectors, services, stats
 from .forms import InviteForm, ItemForm, RulesFields, StudyForm, VersionForm
@@ -103,6 +105,7 @@ def study_edit(request: SignedInRequest, slug: str) -> HttpResponse:
     initial = {
         "title": study.title,
         "question": study.question,
+        "language": study.language,
         "topics": ", ".join(study.topics),
         "mode": study.mode,
         "anonymity": study.anonymity,
@@ -308,26 +311,77 @@ def new_version(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def panel(request: SignedInRequest, slug: str) -> HttpResponse:
     study = selectors.get_study_for_invite(request.user, slug=slug)
-    form = InviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    by_email = request.method == "POST" and request.POST.get("add") != "experts"
+    form = InviteForm(request.POST if by_email else None)
+    if request.method == "POST":
         base = request.build_absolute_uri(reverse("accounts:invitations")) + "accept"
-        invites = call_service(
-            form,
-            lambda: services.invite_panel(
-                actor=request.user,
-                study=study,
-                emails=form.email_list(),
-                accept_url_base=base,
-                institution=form.cleaned_data.get("institution"),
-            ),
-        )
-        if invites is not None:
-            messages.success(request, _("%(n)s invitation(s) sent.") % {"n": len(invites)})
-            return redirect("delphi:panel", slug=study.slug)
+        outcome = None
+        if not by_email:
+            picked = request.POST.getlist("experts")
+            try:
+                if not picked:
+                    raise ServiceError(_("Select at least one expert."))
+                outcome = services.add_to_panel(
+                    actor=request.user, study=study, expert_ids=picked, accept_url_base=base
+                )
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+        elif form.is_valid():
+            outcome = call_service(
+                form,
+                lambda: services.add_to_panel(
+                    actor=request.user,
+                    study=study,
+                    emails=form.email_lines(),
+                    accept_url_base=base,
+                    institution=form.cleaned_data.get("institution"),
+                ),
+            )
+        if outcome is not None:
+            _report_outcome(request, outcome)
+            if not outcome.rejected:
+                return redirect(request.get_full_path())
+            if by_email:
+                form = InviteForm.with_rejected(request.POST, outcome.rejected)
     context: dict[str, Any] = {"form": form, "study": study}
     if permissions.can_manage(request.user, study):
         context["panel"] = selectors.panel_status(request.user, study)
+    context.update(_panel_picker(request, study))
     return render(request, "delphi/panel.html", context)
+
+
+def _report_outcome(request: HttpRequest, outcome: "services.PanelOutcome") -> None:
+    """The flash lines after a panel invitation: how many were invited, who already was,
+    and each entry that was not taken (the e-mail form also shows them beside the field)."""
+    messages.success(request, _("%(n)s invitation(s) sent.") % {"n": len(outcome.added)})
+    if outcome.already:
+        # a count, not names: the task force's chair may invite but not read the panel list
+        messages.info(
+            request,
+            _("%(n)s of them had been invited already and were left as they were.")
+            % {"n": len(outcome.already)},
+        )
+    for rejected in outcome.rejected:
+        if rejected.line is None:
+            messages.error(request, rejected.message)
+
+
+def _panel_picker(request: SignedInRequest, study: Study) -> dict[str, Any]:
+    pick = network_selectors.pick_experts(request.user, **network_picker.query_values(request.GET))
+    unavailable = {e.pk: _("no account yet") for e in pick.experts if e.user_id is None}
+    if permissions.can_manage(request.user, study):
+        seated = selectors.seated_among(study, [e.user_id for e in pick.experts if e.user_id])
+        unavailable.update({e.pk: _("on the panel") for e in pick.experts if e.user_id in seated})
+    query = request.GET.copy()
+    query.pop("select_all", None)
+    action = request.path + (f"?{query.urlencode()}" if query else "")
+    return network_picker.picker_context(
+        pick,
+        action=action,
+        submit=_("Add the selected experts to the panel"),
+        unavailable=unavailable,
+        select_all=bool(request.GET.get("select_all")),
+    )
 
 
 def _parse_answers(
@@ -485,7 +539,13 @@ def answer(request: SignedInRequest, slug: str) -> HttpResponse:
             block["positions"] = list(range(1, len(item.options) + 1))
         if prev is not None and item.asked_in(prev.number):
             feedback = stats.item_round(item, prev)
-            feedback["rationales"] = stats.rationales(item, prev, exclude=panellist)
+            # the others' reasons, the same words from several panellists once (with how
+            # many), and the person's own reason apart from them, never among "other" ones
+            others = stats.rationales(item, prev, exclude=panellist)
+            feedback["rationales"] = [
+                {"text": text, "count": others.count(text)} for text in dict.fromkeys(others)
+            ]
+            feedback["own_rationale"] = before.rationale if before is not None else ""
             feedback["chart_id"] = f"fb-{item.pk}"
             block["feedback"] = feedback
         if study.is_realtime and item.kind in stats.SCALAR:

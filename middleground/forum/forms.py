@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from middleground.network.models import Expert, FocusArea, Institution, TaskForce
+from middleground.translations.languages import active_language, content_language_choices
 
 from .models import (
     Event,
@@ -52,6 +53,12 @@ class EventForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
+    language = forms.ChoiceField(
+        label=_("Language of the name and description"),
+        choices=content_language_choices,
+        required=False,
+        help_text=_("The languages spoken at the event are listed under Languages below."),
+    )
     time_zone = forms.CharField(
         label=_("Time zone"),
         max_length=64,
@@ -90,6 +97,7 @@ class EventForm(forms.Form):
             "kind": event.kind,
             "theme": event.theme,
             "description": event.description,
+            "language": event.language,
             "time_zone": event.time_zone,
             "starts_at": local(event.starts_at, event.time_zone),
             "ends_at": local(event.ends_at, event.time_zone),
@@ -103,6 +111,10 @@ class EventForm(forms.Form):
             "visibility": event.visibility,
             "registration_open": event.registration_open,
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("language", active_language())  # new content: its creator's
 
     def data_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

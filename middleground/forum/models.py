@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from middleground.translations.languages import CODE_MAX, content_language_choices
+
 NAME_MAX = 300
 TEXT_MAX = 20_000
 #: unambiguous characters for codes read off a screen or a badge (no 0/O, 1/I/L)
@@ -51,6 +53,10 @@ class Event(models.Model):
     )
     theme = models.CharField(_("theme"), max_length=NAME_MAX, blank=True)
     description = models.TextField(_("description"), blank=True, max_length=TEXT_MAX)
+    #: the language the name and description are written in (``languages``: those spoken)
+    language = models.CharField(
+        _("language"), max_length=CODE_MAX, choices=content_language_choices, default="en"
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     #: IANA name; times are stored in UTC and shown (and written to iCalendar) in this zone

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from middleground.accounts.services import audit_snapshot, record_audit
 from middleground.core.errors import ServiceError, check_model_lengths
+from middleground.translations.languages import content_language_choices, default_content_language
 
 from . import permissions
 from .models import (
@@ -168,6 +169,10 @@ def _clean_event(data: Mapping[str, Any], current: Event | None) -> dict[str, An
     clean["name"] = name
     clean["theme"] = (get("theme", "") or "").strip()
     clean["description"] = (get("description", "") or "").strip()
+    # not given: the creator's language (create_event), or unchanged
+    clean["language"] = data.get("language") or getattr(current, "language", "") or "en"
+    if clean["language"] not in dict(content_language_choices()):
+        raise ServiceError(_("Unknown language."), field="language")
     clean["venue"] = (get("venue", "") or "").strip()
     clean["city"] = (get("city", "") or "").strip()
     clean["kind"] = _check_choice(get("kind", EventKind.FORUM), EventKind, field="kind")
@@ -198,7 +203,8 @@ def create_event(*, actor: Any, data: Mapping[str, Any]) -> Event:
     """A draft event; ``data`` holds the model's fields, plus ``organisers`` and
     ``focus_areas`` (lists of rows). Publish it with :func:`publish_event`."""
     _require(actor)
-    clean = _clean_event(data, None)
+    language = data.get("language") or default_content_language(actor)
+    clean = _clean_event({**data, "language": language}, None)
     event = Event(**clean, slug=_event_slug(clean["name"]), created_by=actor)
     event.status = EventStatus.DRAFT
     event.save()

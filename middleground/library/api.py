@@ -5,6 +5,7 @@ import json
 from typing import Annotated
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -124,7 +125,7 @@ def update_document(request, document_id: int, payload: DocumentPatch):
         sent["task_force"] = selectors.task_force_by_id(sent["task_force"])
     for name in ("title", "authors", "language", "doc_type", "source", "access"):
         if name in sent and sent[name] is None:
-            raise ServiceError(f"{name} cannot be null", field=name)
+            raise ServiceError(_("This field cannot be empty (null)."), field=name)
     services.update_document(actor=request.auth, document=document, **sent)
     return get_document(request, document_id)
 
@@ -204,7 +205,7 @@ EXPORT_FIELDS = ["id", "title", "authors", "published", "source", "type", "langu
 def export_search(request, filters: Query[SearchQuery], format: str = "csv"):
     """The search's results (up to 1,000) as CSV or JSON."""
     if format not in ("csv", "json"):
-        raise ServiceError("format is csv or json", field="format")
+        raise ServiceError(_("Choose the format csv or json."), field="format")
     page = _search(request, filters, EXPORT_LIMIT, 0, export=True, with_facets=False)
     rows = [
         {

@@ -16,13 +16,16 @@ from .schemas import (
     ExpertIn,
     ExpertOut,
     ExpertPatch,
+    ExpertPickOut,
     FocusAreaIn,
     FocusAreaOut,
     FocusAreaPatch,
     InstitutionIn,
     InstitutionOut,
     InstitutionPatch,
+    PickQuery,
     RegistryQuery,
+    TaskForceExpertsIn,
     TaskForceIn,
     TaskForceOut,
     TaskForcePatch,
@@ -114,6 +117,14 @@ def list_experts(request, filters: Query[RegistryQuery]):
     return selectors.experts(request.auth, filters.to_filters())
 
 
+@router.get("/experts/picker", response=ExpertPickOut)
+def pick_experts(request, filters: Query[PickQuery]):
+    """The expert picker: the matching experts (at most 200; ``total`` says how many match)
+    and, for each filter, its values with how many experts each would give with the other
+    filters kept. Network-only profiles count only for members of the network."""
+    return selectors.pick_experts(request.auth, **filters.model_dump())
+
+
 @router.post("/experts", response={201: ExpertOut})
 def create_expert(request, payload: ExpertIn):
     return Status(201, services.create_expert(actor=request.auth, data=_payload(payload)))
@@ -189,6 +200,19 @@ def update_task_force(request, task_force_id: int, payload: TaskForcePatch):
     task_force = selectors.get_task_force(pk=task_force_id)
     return services.save_task_force(
         actor=request.auth, data=payload.model_dump(exclude_unset=True), task_force=task_force
+    )
+
+
+@router.post("/task-forces/{int:task_force_id}/experts", response={201: list[ExpertOut]})
+def add_task_force_experts(request, task_force_id: int, payload: TaskForceExpertsIn):
+    """Add experts from the directory (by id) to the task force; answers the ones newly
+    added. An id the caller may not see is refused like one that does not exist (400)."""
+    task_force = selectors.get_task_force(pk=task_force_id)
+    return Status(
+        201,
+        services.add_task_force_experts(
+            actor=request.auth, task_force=task_force, expert_ids=payload.experts
+        ),
     )
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from middleground.accounts.models import Role
+from middleground.translations.languages import active_language, content_language_choices
 
 from .models import Country, FocusArea, Institution, InstitutionType, RegionalGroup, Visibility
 
@@ -69,12 +70,16 @@ class InstitutionForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
+    language = forms.ChoiceField(
+        label=_("Language of the description"), choices=content_language_choices, required=False
+    )
     focus_areas = forms.MultipleChoiceField(
         label=_("Focus areas"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args, institution: Institution | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial.setdefault("language", active_language())  # new content: its creator's
         cast(forms.ChoiceField, self.fields["country"]).choices = _country_choices()
         cast(forms.ChoiceField, self.fields["focus_areas"]).choices = _focus_choices()
         if institution is not None:  # editing: name who receives the institution's notices
@@ -106,6 +111,7 @@ class InstitutionForm(forms.Form):
             "country": institution.country_id,
             "website": institution.website,
             "description": institution.description,
+            "language": institution.language,
             "focus_areas": [f.slug for f in institution.focus_areas.all()],
         }
 

@@ -5,6 +5,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from middleground.network.reference_names import country_name, reference_text
+from middleground.translations.languages import CODE_MAX, content_language_choices
 
 
 class RegionalGroup(models.TextChoices):
@@ -105,6 +106,10 @@ class Institution(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True, max_length=10_000)
+    #: the language the description is written in
+    language = models.CharField(
+        _("language"), max_length=CODE_MAX, choices=content_language_choices, default="en"
+    )
     focus_areas = models.ManyToManyField(
         FocusArea, blank=True, related_name="institutions", verbose_name=_("focus areas")
     )
@@ -250,7 +255,16 @@ class TaskForce(models.Model):
     members = models.ManyToManyField(
         Institution, blank=True, related_name="task_forces", verbose_name=_("member institutions")
     )
+    #: the people who do the work, picked from the directory (their institutions need not be
+    #: members: a task force may draw on any expert)
+    experts = models.ManyToManyField(
+        Expert, blank=True, related_name="task_forces", verbose_name=_("expert members")
+    )
     mandate = models.TextField(_("mandate"), max_length=10_000)
+    #: the language the name and mandate are written in
+    language = models.CharField(
+        _("language"), max_length=CODE_MAX, choices=content_language_choices, default="en"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -206,3 +206,44 @@ class TaskForcePatch(Schema):
     chair: int | None = None
     mandate: str | None = _text(TaskForce, "mandate", None)
     members: list[int] | None = None
+
+
+class RejectedOut(Schema):
+    """One entry of a bulk list that was not taken: its line in the list (1-based; null for
+    an expert picked by id), the text as given, and why."""
+
+    line: int | None
+    value: str
+    reason: str
+
+
+class TaskForceExpertsIn(Schema):
+    experts: list[int] = Field(..., description="Ids of experts from the directory.")
+
+
+class PickQuery(Schema):
+    focus_area: str = Field("", description="Focus area slug")
+    country: str = Field("", description="ISO 3166 alpha-2 code")
+    regional_group: str = Field("", description="AFRICAN, APG, EEG, GRULAC or WEOG")
+    institution: str = Field("", description="Institution id")
+    q: str = Field("", description="Text in the name, position or institution")
+
+
+class PickOptionOut(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class PickedExpertOut(Schema):
+    id: int
+    name: str
+    institution: int | None = Field(None, alias="institution_id")
+    country: str = Field(..., alias="country_id")
+
+
+class ExpertPickOut(Schema):
+    total: int
+    experts: list[PickedExpertOut]
+    facets: dict[str, list[PickOptionOut]]

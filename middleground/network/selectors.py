@@ -3,14 +3,18 @@
 ``user`` is a signed-in ``User`` or the anonymous visitor.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from . import permissions
+from middleground.core.errors import ServiceError
+
+from . import permissions, picker
 from .models import (
     Bloc,
     Country,
@@ -202,3 +206,60 @@ def directory_search(user: Any, q: str, limit: int = 20) -> dict[str, list]:
         "countries": list(countries(filters)[:limit]),
         "task_forces": list(task_forces(filters)[:limit]),
     }
+
+
+def pick_experts(
+    actor: Any,
+    *,
+    focus_area: str = "",
+    country: str = "",
+    regional_group: str = "",
+    institution: str | int = "",
+    q: str = "",
+    limit: int = picker.PICK_LIMIT,
+) -> picker.ExpertPick:
+    """The expert picker: the experts ``actor`` may see that match the filters, and for each
+    filter (focus area, regional group, country, institution) its values with how many
+    experts each would show given the other filters. Network-only profiles stay out for
+    people outside the network, in the list and in the counts."""
+    filters = picker.PickFilters.from_values(
+        focus_area=focus_area,
+        country=country,
+        regional_group=regional_group,
+        institution=institution,
+        q=q,
+    )
+    return picker.pick(experts(actor), filters, limit=limit)
+
+
+#: the most experts one call may name (a page shows at most ``picker.PICK_LIMIT``)
+MAX_PICKED = 500
+
+
+def visible_experts_by_id(
+    actor: Any, ids: Iterable[Any], *, field: str = "experts"
+) -> list[Expert]:
+    """The experts with these ids, in the order given (each once), if ``actor`` may see
+    every one.
+
+    An id that does not exist and one of a profile hidden from ``actor`` are refused with
+    the same message, so the answer tells nothing about profiles one may not see."""
+    ids = list(ids)
+    if len(ids) > MAX_PICKED:
+        raise ServiceError(
+            _("Pick at most %(n)s experts at once.") % {"n": MAX_PICKED}, field=field
+        )
+    wanted: list[int] = []
+    for raw in ids:
+        pk = int(raw) if str(raw).isdigit() and len(str(raw)) < 11 else -1
+        if not 0 < pk < 2**31:
+            raise ServiceError(_("No expert %(id)s in the directory.") % {"id": raw}, field=field)
+        if pk not in wanted:
+            wanted.append(pk)
+    found = {e.pk: e for e in experts(actor).filter(pk__in=wanted).select_related("user")}
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        raise ServiceError(
+            _("No expert %(id)s in the directory.") % {"id": ", ".join(missing)}, field=field
+        )
+    return [found[pk] for pk in wanted]

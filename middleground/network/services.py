@@ -15,6 +15,7 @@ from middleground.accounts.services import audit_snapshot, record_audit
 from middleground.core.errors import ServiceError, check_model_lengths, delete_unless_referenced
 from middleground.core.slugs import unique_slug
 from middleground.notifications.services import notify
+from middleground.translations.languages import content_language_choices, default_content_language
 
 from . import permissions
 from .models import (
@@ -28,6 +29,7 @@ from .models import (
     TaskForce,
     Visibility,
 )
+from .selectors import visible_experts_by_id
 
 
 def resolve_country(code: str | None, field: str = "country") -> Country:
@@ -68,6 +70,10 @@ def _institution_fields(data: dict[str, Any]) -> dict[str, Any]:
                 _("Unknown institution type '%(kind)s'.") % {"kind": data["kind"]}, field="kind"
             )
         fields["kind"] = data["kind"]
+    if data.get("language"):
+        if data["language"] not in dict(content_language_choices()):
+            raise ServiceError(_("Unknown language."), field="language")
+        fields["language"] = data["language"]
     if data.get("country") is not None:
         fields["country"] = resolve_country(data["country"])
     check_model_lengths(Institution, fields)
@@ -88,6 +94,7 @@ def create_institution(*, actor: User, data: dict[str, Any]) -> Institution:
     for required in ("name", "kind", "country"):
         if required not in fields:
             raise ServiceError(_("This field is required."), field=required)
+    fields.setdefault("language", default_content_language(actor))
     _check_unique_name(fields["name"])
     focus = resolve_focus_areas(data.get("focus_areas"))
     with transaction.atomic():
@@ -197,6 +204,7 @@ def apply_for_membership(
             _("An application for this institution is already waiting for a decision."),
             field="name",
         )
+    fields.setdefault("language", default_content_language(actor))
     _check_unique_name(fields["name"])
     with transaction.atomic():
         # Lock the applicant's row: concurrent applications by one person are counted in turn.
@@ -459,6 +467,12 @@ def save_task_force(
             raise ServiceError(_("A task force with this name already exists."), field="name")
     if data.get("mandate") is not None:
         fields["mandate"] = str(data["mandate"]).strip()
+    if data.get("language"):
+        if data["language"] not in dict(content_language_choices()):
+            raise ServiceError(_("Unknown language."), field="language")
+        fields["language"] = data["language"]
+    elif task_force is None:
+        fields["language"] = default_content_language(actor)
     if data.get("focus_area") is not None:
         area = FocusArea.objects.filter(slug=data["focus_area"]).first()
         if area is None:
@@ -538,3 +552,58 @@ def delete_task_force(*, actor: User, task_force: TaskForce) -> None:
             actor=actor, action="task_force.delete", target=task_force, name=task_force.name
         )
         delete_unless_referenced(task_force)
+
+
+def add_task_force_experts(
+    *, actor: User, task_force: TaskForce, expert_ids: list[Any]
+) -> list[Expert]:
+    """Add experts picked from the directory to a task force; returns the ones newly added
+    (an expert already a member is left as they were). An id the actor may not see refuses
+    the whole call, like an id that does not exist. Each new member with an account is told."""
+    if not permissions.can_edit_task_force(actor, task_force):
+        raise ServiceError.forbidden()
+    if not expert_ids:
+        raise ServiceError(_("Select at least one expert."), field="experts")
+    experts = visible_experts_by_id(actor, expert_ids)
+    with transaction.atomic():
+        present = set(task_force.experts.values_list("pk", flat=True))
+        added = [e for e in experts if e.pk not in present]
+        task_force.experts.add(*added)
+        if added:
+            record_audit(
+                actor=actor,
+                action="task_force.experts.add",
+                target=task_force,
+                experts=[e.name for e in added],
+            )
+        for expert in added:
+            notify(
+                kind="network.task_force_added",
+                title=partial(_expert_added_to_task_force, expert, task_force),
+                body=task_force.mandate,
+                url=task_force.get_absolute_url(),
+                recipients=[expert.user] if expert.user_id else [],
+                target=task_force,
+                actor=actor,
+            )
+    return added
+
+
+def remove_task_force_expert(*, actor: User, task_force: TaskForce, expert: Expert) -> None:
+    if not permissions.can_edit_task_force(actor, task_force):
+        raise ServiceError.forbidden()
+    with transaction.atomic():
+        task_force.experts.remove(expert)
+        record_audit(
+            actor=actor,
+            action="task_force.experts.remove",
+            target=task_force,
+            experts=[expert.name],
+        )
+
+
+def _expert_added_to_task_force(expert: Expert, task_force: TaskForce) -> str:
+    return _("%(expert)s is now a member of the task force “%(name)s”") % {
+        "expert": expert.name,
+        "name": task_force.name,
+    }

@@ -22,4 +22,5 @@ urlpatterns = [
     path("focus-areas/<slug:slug>/", views.focus_area_detail, name="focus_area"),
     path("task-forces/", views.task_force_list, name="task_forces"),
     path("task-forces/<slug:slug>/", views.task_force_detail, name="task_force"),
+    path("task-forces/<slug:slug>/members/", views.task_force_members, name="task_force_members"),
 ]

@@ -14,7 +14,7 @@ from middleground.accounts.models import Role
 from middleground.core.errors import ServiceError
 from middleground.core.forms import call_service
 
-from . import permissions, selectors, services
+from . import permissions, picker, selectors, services
 from .forms import ApplicationForm, ExpertForm, InstitutionForm, RegistryFilterForm
 from .selectors import RegistryFilters
 
@@ -87,6 +87,7 @@ def institution_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 institution=institution
             ),
             "can_edit": permissions.can_edit_institution(request.user, institution),
+            "can_add_expert": permissions.can_add_expert(request.user, institution),
         },
     )
 
@@ -103,6 +104,9 @@ def institution_create(request: SignedInRequest) -> HttpResponse:
             form, lambda: services.create_institution(actor=request.user, data=data)
         )
         if institution:
+            messages.success(
+                request, _("The institution %(name)s is saved.") % {"name": institution.name}
+            )
             return redirect(institution)
     return render(request, "network/form.html", {"form": form, "title": _("New institution")})
 
@@ -124,6 +128,9 @@ def institution_edit(request: SignedInRequest, slug: str) -> HttpResponse:
             ),
         )
         if saved:
+            messages.success(
+                request, _("Your changes to %(name)s are saved.") % {"name": saved.name}
+            )
             return redirect(saved)
     return render(
         request,
@@ -198,11 +205,17 @@ def expert_list(request: HttpRequest) -> HttpResponse:
 def expert_create(request: SignedInRequest) -> HttpResponse:
     if not (request.user.is_secretariat or request.user.role == Role.REPRESENTATIVE):
         raise PermissionDenied
-    form = ExpertForm(request.POST or None).with_institution_choice(request.user)
+    # ?institution=<id>: "Add an expert" on an institution's page picks it in advance
+    form = ExpertForm(
+        request.POST or None, initial={"institution": request.GET.get("institution", "")}
+    ).with_institution_choice(request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.service_data(), institution=int(form.cleaned_data["institution"]))
         expert = call_service(form, lambda: services.create_expert(actor=request.user, data=data))
         if expert:
+            messages.success(
+                request, _("The expert profile of %(name)s is saved.") % {"name": expert.name}
+            )
             return redirect(expert)
     return render(request, "network/form.html", {"form": form, "title": _("New expert profile")})
 
@@ -238,6 +251,9 @@ def expert_edit(request: SignedInRequest, slug: str) -> HttpResponse:
             ),
         )
         if saved:
+            messages.success(
+                request, _("Your changes to %(name)s are saved.") % {"name": saved.name}
+            )
             return redirect(saved)
     return render(
         request,
@@ -270,10 +286,15 @@ def task_force_list(request: HttpRequest) -> HttpResponse:
 
 
 def task_force_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    task_force = selectors.get_task_force(slug=slug)
     return render(
         request,
         "network/task_force_detail.html",
-        {"task_force": selectors.get_task_force(slug=slug)},
+        {
+            "task_force": task_force,
+            "experts": selectors.experts(request.user).filter(task_forces=task_force),
+            "can_edit": permissions.can_edit_task_force(request.user, task_force),
+        },
     )
 
 
@@ -287,4 +308,50 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request, template, {"q": q, "results": results, "has_results": any(results.values())}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_force_members(request: SignedInRequest, slug: str) -> HttpResponse:
+    """The task force's expert members: pick more from the directory, or remove one."""
+    task_force = selectors.get_task_force(slug=slug)
+    if not permissions.can_edit_task_force(request.user, task_force):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove"):
+                expert = selectors.visible_experts_by_id(request.user, [request.POST["remove"]])[0]
+                services.remove_task_force_expert(
+                    actor=request.user, task_force=task_force, expert=expert
+                )
+                messages.success(
+                    request, _("%(name)s left the task force.") % {"name": expert.name}
+                )
+            else:
+                added = services.add_task_force_experts(
+                    actor=request.user,
+                    task_force=task_force,
+                    expert_ids=request.POST.getlist("experts"),
+                )
+                messages.success(request, _("%(n)d expert(s) added.") % {"n": len(added)})
+            return redirect(request.get_full_path())
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    members = selectors.experts(request.user).filter(task_forces=task_force)
+    pick = selectors.pick_experts(request.user, **picker.query_values(request.GET))
+    present = set(task_force.experts.values_list("pk", flat=True))
+    query = request.GET.copy()
+    query.pop("select_all", None)
+    context = picker.picker_context(
+        pick,
+        action=request.path + (f"?{query.urlencode()}" if query else ""),
+        submit=_("Add the selected experts to the task force"),
+        unavailable={e.pk: _("a member") for e in pick.experts if e.pk in present},
+        select_all=bool(request.GET.get("select_all")),
+    )
+    return render(
+        request,
+        "network/task_force_members.html",
+        {"task_force": task_force, "members": members, **context},
     )

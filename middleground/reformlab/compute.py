@@ -26,6 +26,7 @@ from middleground.core.errors import ServiceError
 from middleground.network.models import RegionalGroup
 
 from .builtin_data import GROUP_PREFIXES
+from .messages import plain_game_error
 from .models import Scenario, SeatCategory
 
 #: Computations estimated to take longer than this run as a background task.
@@ -70,7 +71,7 @@ def parse_game(data: Any) -> WeightedGame:
     try:
         return WeightedGame.from_dict(data)
     except GameError as error:
-        raise ServiceError(str(error), field=_field_of(str(error))) from error
+        raise ServiceError(plain_game_error(error), field=_field_of(str(error))) from error
     except (TypeError, ValueError) as error:
         raise ServiceError(
             _("This is not a valid game: %(e)s") % {"e": error}, field="game"
@@ -195,7 +196,7 @@ def resolve_method(req: Request) -> str:
     except GameTooLargeError as error:
         if req.method == "auto":
             return "monte-carlo"
-        raise ServiceError(str(error), field="method") from error
+        raise ServiceError(plain_game_error(error), field="method") from error
     m, unequal = len(reduced.free), len(reduced.weights)
     too_large = (
         unequal > 1 and m > 28 and _multidimensional_work(reduced) > MULTIDIMENSIONAL_MAX_WORK

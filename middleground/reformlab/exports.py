@@ -115,7 +115,13 @@ def report_pdf(scenario: Scenario, report: Report) -> bytes:
     doc = Document(_("Voting power brief: %(name)s") % {"name": scenario.name})
     doc.paragraph(f"{scenario.body.name}. {scenario.rule}")
     doc.paragraph(_("Source: %(source)s") % {"source": scenario.source or "—"})
-    if not scenario.threshold_confirmed or scenario.threshold_note:
+    # as the page's note (partials/threshold_note.html): "reported, not confirmed" is about a
+    # built-in body's published rule; a custom scenario's threshold is the one its author set
+    if not scenario.builtin:
+        doc.paragraph(
+            scenario.threshold_note or _("Built in the reform lab: not the text of a proposal.")
+        )
+    elif not scenario.threshold_confirmed or scenario.threshold_note:
         label = _("Threshold reported, not confirmed") if not scenario.threshold_confirmed else ""
         doc.paragraph(f"{label}. {scenario.threshold_note}".strip(". "))
     doc.paragraph(

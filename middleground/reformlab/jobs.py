@@ -7,6 +7,7 @@ from django.utils import timezone
 from middleground.analysis.power import GameError, WeightedGame
 
 from . import compute
+from .messages import plain_game_error
 from .models import PowerResultCache, ResultStatus
 
 
@@ -29,8 +30,11 @@ def run_queued(*, result_id: int) -> PowerResultCache:
             ),
             row.method,
         )
-    except (GameError, MemoryError) as error:
-        row.status, row.error, row.result = ResultStatus.FAILED, str(error), None
+    except GameError as error:
+        row.status, row.error, row.result = ResultStatus.FAILED, plain_game_error(error), None
+    except MemoryError:
+        message = plain_game_error("too large for exact methods")
+        row.status, row.error, row.result = ResultStatus.FAILED, message, None
     else:
         row.status, row.error, row.result = ResultStatus.DONE, "", payload
     row.seconds = time.perf_counter() - started

@@ -44,6 +44,7 @@ from .compute import (
     resolve_method,
     run_cached,
 )
+from .messages import plain_game_error
 from .models import (
     PowerResultCache,
     ResultStatus,
@@ -86,7 +87,7 @@ def request_result(req: Request, *, inline: bool = False) -> PowerResultCache:
         try:
             payload = run_cached(key, run, method)
         except GameError as error:
-            raise ServiceError(str(error), field="method") from error
+            raise ServiceError(plain_game_error(error), field="method") from error
         row, _created = PowerResultCache.objects.update_or_create(
             key=key,
             defaults={

@@ -53,7 +53,7 @@ from .selectors import get_strategy  # noqa: F401 - the one lookup, used as endo
 
 KIND = "strategies.endorse"
 #: how dates read in messages and on the pages (no trailing full stop, unlike "a.m.")
-DATE_FORMAT = "j F Y, H:i"
+DATE_FORMAT = "j E Y, H:i"
 KIND_CLOSED = "strategies.endorsement_closed"
 
 #: a symbol per position, shown beside its name (never alone)

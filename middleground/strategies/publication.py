@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from middleground.analysis.breadth import BreadthRule, Endorser, evaluate
 from middleground.core import csv_export
 from middleground.core.pdf import Document as PdfDocument
+from middleground.core.pdf import readable_datetime
 from middleground.network.models import RegionalGroup
 
 from . import permissions, selectors, versioning
@@ -121,13 +122,13 @@ def status_of(version: Version, call: EndorsementCall | None) -> tuple[str, str]
     if call is not None and call.version_id == version.pk:
         if call.adopted:
             when = call.closed_at or call.deadline
-            return "adopted", _("Adopted on %(date)s") % {"date": f"{when:%Y-%m-%d}"}
+            return "adopted", _("Adopted on %(date)s") % {"date": readable_datetime(when.date())}
         if call.is_open:
             return "open", _("Open for endorsement — not final (deadline %(date)s)") % {
-                "date": f"{call.deadline:%Y-%m-%d}"
+                "date": readable_datetime(call.deadline)
             }
         return "not_adopted", _("Not adopted (endorsement closed on %(date)s)") % {
-            "date": f"{call.closed_at:%Y-%m-%d}"
+            "date": readable_datetime(call.closed_at.date() if call.closed_at else None)
         }
     return "published", _("Published — not adopted")
 
@@ -262,7 +263,7 @@ def outline(
                 if version.is_published
                 else _("%(n)s, draft of %(date)s")
             )
-            % {"n": version.number, "date": f"{when:%Y-%m-%d}"},
+            % {"n": version.number, "date": readable_datetime(when.date())},
         ),
         (_("Status"), status_label),
         (_("Authentic language"), language_name(content.get("language", strategy.language))),

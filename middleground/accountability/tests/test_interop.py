@@ -283,7 +283,7 @@ def test_only_the_secretariat_imports(world):
 def test_bad_files_name_the_columns():
     with pytest.raises(services.ServiceError) as caught:
         interop.parse_csv("record,commitment\ncommitment,R1\n")
-    assert caught.value.field == "columns" and "missing columns" in caught.value.message
+    assert caught.value.field == "columns" and "The file lacks the columns" in caught.value.message
     with pytest.raises(services.ServiceError) as caught:
         interop.parse_json({"rows": [{"record": "x"}]})
     assert "Row 1" in caught.value.message

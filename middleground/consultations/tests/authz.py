@@ -96,6 +96,13 @@ ROWS = [
         "GET", P("/consultations/{network_slug}/invite/"), MANAGE_PAGE, name="consultations:invite"
     ),
     Row(
+        "POST",
+        P("/consultations/{network_slug}/open/"),  # open already: opening again changes nothing
+        by_persona(anonymous=302, dave=404, bob=403, carol=403, alice=302),
+        name="consultations:open",
+        payload=lambda w: {},
+    ),
+    Row(
         "GET",
         P("/consultations/{invited_slug}/participate/"),
         by_persona(anonymous=404, dave=404, bob=200, carol=404, alice=200),

@@ -368,14 +368,32 @@ def test_invited_consultations_admit_only_invitees(
     assert as_persona("bob").get(f"/consultations/{invited.slug}/").status_code == 200
 
 
-def test_an_invalid_email_invites_nobody(as_persona, make_consultation):
+def test_an_invalid_email_is_reported_and_the_others_invited(as_persona, make_consultation):
     invited = make_consultation(visibility="invited")
     response = api_post(
         as_persona("alice"),
         f"/api/v1/consultations/{invited.pk}/invitations",
         {"emails": ["bob@example.org", "not-an-address"]},
     )
-    assert response.status_code == 400
+    assert response.status_code == 201
+    assert response.json()["rejected"] == [
+        {
+            "line": 2,
+            "value": "not-an-address",
+            "reason": "'not-an-address' is not an e-mail address.",
+        }
+    ]
+    assert list(invited.invitees.values_list("email", flat=True)) == ["bob@example.org"]
+
+
+def test_a_list_of_only_invalid_emails_invites_nobody(as_persona, make_consultation):
+    invited = make_consultation(visibility="invited")
+    response = api_post(
+        as_persona("alice"),
+        f"/api/v1/consultations/{invited.pk}/invitations",
+        {"emails": ["not-an-address"]},
+    )
+    assert response.status_code == 400 and response.json()["field"] == "emails"
     assert not invited.invitees.exists()
 
 

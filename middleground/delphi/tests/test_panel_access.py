@@ -46,7 +46,11 @@ def test_unverified_address_typed_before_the_invite_does_not_seat_its_holder(
         content_type="application/json",
     )
     assert response.status_code == 201
-    assert response.json() == [{"email": INVITEE, "accepted": False}]
+    assert response.json() == {
+        "added": [{"email": INVITEE, "accepted": False}],
+        "already_invited": 0,
+        "rejected": [],
+    }
     invite = PanelInvite.objects.get(study=study, email=INVITEE)
     assert invite.user is None and invite.accepted_at is None
     # the address's real owner still gets a sign-up link: the squatter blocks nobody

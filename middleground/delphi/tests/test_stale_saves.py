@@ -66,3 +66,16 @@ def test_a_new_version_from_a_stale_page_keeps_a_concurrent_publication(world, s
     )
     old = Study.objects.get(pk=study.pk)
     assert old.status == StudyStatus.SUPERSEDED and old.is_published
+
+
+def test_a_study_edit_audits_only_the_changed_fields(world):
+    from middleground.accounts.models import AuditEvent
+
+    alice = world.users["alice"]
+    study = draft_study(alice)
+    services.update_study(
+        actor=alice, study=study, data={"title": "Renamed", "question": study.question}
+    )
+    line = AuditEvent.objects.get(action="delphi.study.update")
+    assert list(line.details["changes"]) == ["title"]
+    assert line.details["changes"]["title"]["after"] == "Renamed"

@@ -78,6 +78,13 @@ ROWS = [
         name="network:task_force",
         params={"slug": "task_force_slug"},
     ),
+    Row(
+        "GET",
+        "/network/task-forces/{slug}/members/",
+        SECRETARIAT_PAGE,
+        name="network:task_force_members",
+        params={"slug": "task_force_slug"},
+    ),
     # API
     Row("GET", "/api/v1/network/countries", everyone(200), query="regional_group=APG&bloc=SCO"),
     Row("GET", "/api/v1/network/countries/{code}", everyone(200), params={"code": "country_code"}),
@@ -123,6 +130,12 @@ ROWS = [
         payload=lambda w: {"approve": True},
     ),
     Row("GET", "/api/v1/network/experts", everyone(200)),
+    Row(
+        "GET",
+        "/api/v1/network/experts/picker",
+        everyone(200),
+        query="focus_area=water-security&regional_group=APG",
+    ),
     Row(
         "POST",
         "/api/v1/network/experts",
@@ -198,6 +211,13 @@ ROWS = [
         SECRETARIAT_API,
         params={"task_force_id": "task_force_id"},
         payload=lambda w: {"mandate": "Share more water data."},
+    ),
+    Row(
+        "POST",
+        "/api/v1/network/task-forces/{task_force_id}/experts",
+        API_WRITE_SECRETARIAT,
+        params={"task_force_id": "task_force_id"},
+        payload=lambda w: {"experts": [w["bob_expert_id"]]},
     ),
     Row(
         "DELETE",

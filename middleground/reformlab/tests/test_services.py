@@ -90,12 +90,20 @@ def test_slow_game_is_computed_in_the_background(lab, django_capture_on_commit_c
 @pytest.mark.parametrize(
     ("game", "field", "message"),
     [
-        ({"players": [{"id": "A", "weights": [1]}], "quotas": [5]}, "quotas", "above the total"),
-        ({"players": [{"id": "A", "weights": [-1]}], "quotas": [0]}, "players", "negative"),
+        (
+            {"players": [{"id": "A", "weights": [1]}], "quotas": [5]},
+            "quotas",
+            "more than all members together hold",
+        ),
+        (
+            {"players": [{"id": "A", "weights": [-1]}], "quotas": [0]},
+            "players",
+            "weights are 0 or more",
+        ),
         (
             {"players": [{"id": "A", "weights": [1]}], "quotas": [1], "vetoes": ["ZZ"]},
             "vetoes",
-            "unknown veto",
+            "These vetoes name no member of the game: ZZ.",
         ),
         (_two_criteria_game(40), "method", "too large for exact"),
     ],
