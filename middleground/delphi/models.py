@@ -194,6 +194,13 @@ class Item(models.Model):
     def labels(self) -> list[str]:
         return list(self.config.get("labels") or [])
 
+    @property
+    def shown_labels(self) -> list[str]:
+        """The labels as pages show them: a default scale in the reader's language."""
+        from .scales import shown_labels  # scales builds on these models
+
+        return shown_labels(self.config)
+
 
 class Round(models.Model):
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="rounds")

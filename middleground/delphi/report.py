@@ -4,10 +4,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from middleground.analysis.delphi import QUANTILE_METHODS, ConsensusRules
+from middleground.analysis.delphi import QUANTILE_METHODS
 from middleground.core.pdf import Document, readable_datetime
 
-from . import stats
+from . import scales, stats
 from .models import Study
 
 
@@ -20,7 +20,7 @@ def context(study: Study) -> dict[str, Any]:
                 final[row["item"]] = {**row, "last_round": r["number"]}
     return {
         "study": study,
-        "rules_text": ConsensusRules.from_dict(study.rules).describe() if study.rules else "",
+        "rules_text": scales.rules_sentence(study.rules),
         "rules": study.rules,
         "quantile_method": QUANTILE_METHODS["linear"],
         "rounds": rounds,

@@ -15,20 +15,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from middleground.accounts.http import SignedInRequest
-from middleground.analysis.delphi import QUANTILE_METHODS, ConsensusRules
+from middleground.analysis.delphi import QUANTILE_METHODS
 from middleground.core.csv_export import csv_dicts
 from middleground.core.errors import ServiceError
 from middleground.core.forms import call_service
 from middleground.network import picker as network_picker
 from middleground.network import selectors as network_selectors
 
-from . import permissions, report, selectors, services, stats
+from . import permissions, report, scales, selectors, services, stats
 from .forms import InviteForm, ItemForm, RulesFields, StudyForm, VersionForm
 from .models import Item, ItemKind, Study, StudyStatus
 
 
 def _rules_text(rules: dict | None) -> str:
-    return ConsensusRules.from_dict(rules).describe() if rules else ""
+    return scales.rules_sentence(rules)
 
 
 def study_list(request: HttpRequest) -> HttpResponse:
