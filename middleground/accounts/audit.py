@@ -66,6 +66,23 @@ VERBS = {
     "correct": gettext_lazy("corrected"),
     "approved": gettext_lazy("approved"),
     "declined": gettext_lazy("declined"),
+    "email_change": gettext_lazy("changed the e-mail address of"),
+    "email_verified": gettext_lazy("verified the e-mail address of"),
+    "assign": gettext_lazy("assigned assessors for"),
+    "status": gettext_lazy("changed the status of"),
+    "reconcile": gettext_lazy("reconciled the scores of"),
+    "reply": gettext_lazy("replied to the draft score of"),
+    "score": gettext_lazy("scored"),
+    "self_report": gettext_lazy("filed a self-report on"),
+    "silent": gettext_lazy("marked as silent"),
+    "new_version": gettext_lazy("made a new version of"),
+    "named": gettext_lazy("named the delegates of"),
+    "swapped": gettext_lazy("swapped a delegate of"),
+    "write": gettext_lazy("wrote"),
+    "agenda": gettext_lazy("changed the personal agenda of"),
+    "checked_in": gettext_lazy("checked in"),
+    "capacity": gettext_lazy("changed the capacity of"),
+    "position": gettext_lazy("gave a position on"),
 }
 
 #: an edit whose only or main change is the status reads as what the new status means
@@ -103,10 +120,16 @@ class Entry:
 
 class AuditFilterForm(forms.Form):
     person = forms.ModelChoiceField(
-        label=gettext_lazy("Person"), queryset=User.objects.none(), required=False
+        label=gettext_lazy("Person"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Everyone"),
     )
     institution: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=gettext_lazy("Institution"), queryset=None, required=False
+        label=gettext_lazy("Institution"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("All institutions"),
     )
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=(), required=False)
     since = forms.DateField(

@@ -207,3 +207,19 @@ def test_an_expert_edit_records_only_what_changed(world, as_persona):
     assert event.details == {
         "changes": {"focus_areas": {"before": [str(world.water)], "after": [str(world.security)]}}
     }
+
+
+def test_every_action_the_code_records_reads_as_a_verb():
+    """A new audit action without a verb would show as a raw code ("forum.minutes.write")."""
+    import re
+    from pathlib import Path
+
+    from middleground.accounts.audit import VERBS
+
+    root = Path(__file__).resolve().parents[2]
+    codes = set()
+    for path in root.rglob("*.py"):
+        if "tests" not in path.parts:
+            codes |= set(re.findall(r'action="([a-z_]+\.[a-z_.]+)"', path.read_text()))
+    assert len(codes) > 50  # the scan finds the codes
+    assert sorted(c for c in codes if c.rsplit(".", 1)[-1] not in VERBS) == []
