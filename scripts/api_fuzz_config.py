@@ -12,11 +12,15 @@ BASE, TOKEN = sys.argv[1], sys.argv[2]
 HEADERS = {"Authorization": f"Bearer {TOKEN}", "X-Forwarded-Proto": "https"}
 
 
-def items(path: str) -> list[dict]:
-    url = f"{BASE}/api/v1{path}?limit=20"  # BASE is our own server, given on the command line
-    request = urllib.request.Request(url, headers=HEADERS)  # noqa: S310
+def get_json(path: str):
+    # BASE is our own server, given on the command line
+    request = urllib.request.Request(f"{BASE}/api/v1{path}", headers=HEADERS)  # noqa: S310
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-        data = json.load(response)
+        return json.load(response)
+
+
+def items(path: str) -> list[dict]:
+    data = get_json(f"{path}?limit=20")
     return data["items"] if isinstance(data, dict) else data
 
 
@@ -26,26 +30,10 @@ def field(rows: list[dict], name: str) -> list:
 
 def detail(path: str) -> dict:
     """One object read through the API; {} when this token may not read it."""
-    request = urllib.request.Request(f"{BASE}/api/v1{path}", headers=HEADERS)  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-            return json.load(response)
+        return get_json(path)
     except urllib.error.HTTPError:
         return {}
-
-
-def nested(obj, parent: str, name: str) -> list:
-    """Every ``name`` of the objects listed under a ``parent`` key, at any depth."""
-    found: list = []
-    if isinstance(obj, dict):
-        for key, value in obj.items():
-            if key == parent and isinstance(value, list):
-                found += [v[name] for v in value if isinstance(v, dict) and v.get(name) is not None]
-            found += nested(value, parent, name)
-    elif isinstance(obj, list):
-        for value in obj:
-            found += nested(value, parent, name)
-    return found
 
 
 consultations = field(items("/consultations"), "id")
@@ -70,12 +58,14 @@ ids = {
     "document_id": field(items("/library/documents"), "id"),
     "saved_id": field(items("/library/saved-searches"), "id"),
     "strategy_id": strategies,
-    "key": sum((nested(d, "paragraphs", "key") for d in strategy_details), []),
-    "number": sorted(set(sum((nested(d, "versions", "number") for d in strategy_details), []))),
+    "key": sum((field(d.get("paragraphs", []), "key") for d in strategy_details), []),
+    "number": sorted(
+        set(sum((field(d.get("versions", []), "number") for d in strategy_details), []))
+    ),
     "event_id": events,
     "session_id": sessions,
     "cycle_id": cycles,
-    "cell_id": sum((nested(d, "scores", "cell") for d in cycle_details), []),
+    "cell_id": sum((field(d.get("scores", []), "cell") for d in cycle_details), []),
     "commitment_id": field(items("/commitments"), "id"),
     "notification_id": field(items("/notifications"), "id"),
     "code": field(items("/network/countries"), "code")[:20],
