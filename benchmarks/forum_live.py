@@ -48,7 +48,7 @@ import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from votes import free_port, machine, manage, psql  # noqa: E402
+from _server import free_port, machine, manage, production_env, psql  # noqa: E402
 
 ROOT = os.path.dirname(HERE)
 BIN = os.path.dirname(sys.executable)
@@ -219,19 +219,7 @@ def pct(values: list[float], q: float) -> float:
 
 def run_case(db: str, args: argparse.Namespace) -> dict:
     var = tempfile.mkdtemp(prefix=f"mg-bench-live-{db}-")
-    env = {
-        **os.environ,
-        "MG_VAR_DIR": var,
-        "DEBUG": "0",
-        "SECRET_KEY": "benchmark-only-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_COOKIES": "0",
-        "SECURE_SSL_REDIRECT": "0",
-        "MG_CONSULTATIONS_RATE_SCALE": "1000",
-        "DATABASE_URL": "",
-        "PYTHONPATH": ROOT,
-        "STATIC_ROOT": os.path.join(var, "static"),
-    }
+    env = production_env(var, MG_CONSULTATIONS_RATE_SCALE="1000")
     if db == "postgres":
         psql(f"DROP DATABASE IF EXISTS {PG_NAME}")
         psql(f"CREATE DATABASE {PG_NAME}")
