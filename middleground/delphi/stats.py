@@ -14,13 +14,15 @@ import random
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from middleground.analysis import delphi as core
 from middleground.core import charts
 
-from .models import Answer, Item, ItemKind, Panellist, Round, Study
+from .models import Answer, Item, ItemKind, Panellist, Round, Study, StudyStatus
 from .scales import rules_of, scale_of
 
 MIN_GROUP_SIZE = 3
@@ -339,8 +341,37 @@ def rationales(item: Item, round: Round, exclude: Panellist | None = None) -> li
     return shuffled(list(qs.values_list(rationale, flat=True)), item, round)
 
 
+FINISHED = (StudyStatus.CLOSED, StudyStatus.SUPERSEDED)
+RESULTS_CACHE_SECONDS = 3600
+
+
+def _finished_results_key(study: Study) -> str:
+    """A cache key that changes with anything the results of a finished study are made of:
+    its answers (an erasure removes some), its rounds and items, and the reader's language."""
+    answers = Answer.objects.filter(round__study=study).aggregate(n=Count("id"), last=Max("id"))
+    rounds = study.rounds.aggregate(n=Count("id"), last=Max("closed_at"))
+    items = study.items.aggregate(n=Count("id"), last=Max("id"))
+    parts = (study.pk, study.status, answers, rounds, items, get_language())
+    return "delphi-results:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def study_results(study: Study, *, groups: bool = True) -> list[dict[str, Any]]:
-    """Per round, per item: statistics, consensus, stability and groups."""
+    """Per round, per item: statistics, consensus, stability and groups.
+
+    A finished study's results no longer move, so they are computed once per language and
+    kept in the cache: under load this page was the slowest to read (see docs/benchmarks.md).
+    """
+    if not (groups and study.status in FINISHED):
+        return _study_results(study, groups=groups)
+    key = _finished_results_key(study)
+    results = cache.get(key)
+    if results is None:
+        results = _study_results(study, groups=groups)
+        cache.set(key, results, RESULTS_CACHE_SECONDS)
+    return results
+
+
+def _study_results(study: Study, *, groups: bool) -> list[dict[str, Any]]:
     items = list(study.items.all())
     out = []
     for round in study.rounds.order_by("number"):

@@ -241,3 +241,34 @@ def test_answers_csv_neutralises_formula_cells(world, panel, study, as_persona):
     assert cells[(by_kind[ItemKind.LIKERT].pk, "likert")]["rationale"] == '\'=HYPERLINK("x")'
     assert cells[(by_kind[ItemKind.TEXT].pk, "text")]["value"] == "'@SUM(A1:A9)"
     assert cells[(by_kind[ItemKind.NUMERIC].pk, "numeric")]["value"] == "2050.0"
+
+
+def test_finished_results_are_cached_until_what_they_are_made_of_changes(world, panel):
+    alice = world.users["alice"]
+    study = draft_study(
+        alice,
+        title="Cached",
+        items=[(ItemKind.LIKERT, "A", {"points": 5})],
+        rules={"min_answers": 3, "max_iqr": 0},
+        max_rounds=1,
+    )
+    services.invite_panel(
+        actor=alice, study=study, emails=[u.email for u in panel], accept_url_base="http://t/a"
+    )
+    services.launch_study(actor=alice, study=study)
+    item = study.items.get()
+    round = study.open_round()
+    for u, v in zip(panel, [1, 2, 4, 5], strict=True):
+        services.submit_answers(
+            actor=u, study=study, round=round, answers=[{"item": item.pk, "value": v}]
+        )
+    services.close_round(actor=alice, round=round)
+    study.refresh_from_db()
+    assert study.status == StudyStatus.CLOSED
+    first = stats.study_results(study)
+    assert first[0]["items"][0]["summary"]["n"] == 4
+    # a second read is the stored copy, equal to a fresh computation
+    assert stats.study_results(study) == first == stats._study_results(study, groups=True)
+    # an erased answer changes the key, so the results follow at once
+    Answer.objects.filter(pk=Answer.objects.filter(round=round).latest("id").pk).delete()
+    assert stats.study_results(study)[0]["items"][0]["summary"]["n"] == 3
