@@ -217,14 +217,12 @@ def _invite_picker(request: SignedInRequest, invitees: Any) -> dict[str, Any]:
     invited = {i.user_id for i in invitees if i.user_id}
     unavailable = {e.pk: _("no account yet") for e in pick.experts if e.user_id is None}
     unavailable.update({e.pk: _("invited") for e in pick.experts if e.user_id in invited})
-    query = request.GET.copy()
-    query.pop("select_all", None)
     return network_picker.picker_context(
         pick,
-        action=request.path + (f"?{query.urlencode()}" if query else ""),
+        query=request.GET,
+        path=request.path,
         submit=_("Invite the selected experts"),
         unavailable=unavailable,
-        select_all=bool(request.GET.get("select_all")),
     )
 
 

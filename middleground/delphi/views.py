@@ -372,15 +372,12 @@ def _panel_picker(request: SignedInRequest, study: Study) -> dict[str, Any]:
     if permissions.can_manage(request.user, study):
         seated = selectors.seated_among(study, [e.user_id for e in pick.experts if e.user_id])
         unavailable.update({e.pk: _("on the panel") for e in pick.experts if e.user_id in seated})
-    query = request.GET.copy()
-    query.pop("select_all", None)
-    action = request.path + (f"?{query.urlencode()}" if query else "")
     return network_picker.picker_context(
         pick,
-        action=action,
+        query=request.GET,
+        path=request.path,
         submit=_("Add the selected experts to the panel"),
         unavailable=unavailable,
-        select_all=bool(request.GET.get("select_all")),
     )
 
 

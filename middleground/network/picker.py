@@ -76,6 +76,10 @@ class ExpertPick:
     experts: list[Expert]
     total: int
     facets: dict[str, list[Option]] = field(default_factory=dict)
+    #: the ticked experts (ids the actor may see), kept while the filters change
+    picked: frozenset[int] = frozenset()
+    #: the ticked experts that the current filters do not show
+    picked_elsewhere: list[Expert] = field(default_factory=list)
 
     @property
     def truncated(self) -> bool:
@@ -102,15 +106,30 @@ def apply(qs: QuerySet[Expert], filters: PickFilters) -> QuerySet[Expert]:
     return qs
 
 
-def pick(visible: QuerySet[Expert], filters: PickFilters, *, limit: int = PICK_LIMIT) -> ExpertPick:
+def pick(
+    visible: QuerySet[Expert],
+    filters: PickFilters,
+    *,
+    limit: int = PICK_LIMIT,
+    picked: Iterable[int] = (),
+) -> ExpertPick:
     """The experts of ``visible`` that match ``filters``, with the facet counts.
 
     Each filter's counts apply all the *other* filters, so a value's count is how many
-    experts choosing it would show.
+    experts choosing it would show. ``picked`` are the ids ticked before the filters
+    changed: those the actor may see stay ticked, shown or not.
     """
     ids = visible.values("pk")
     matching = apply(Expert.objects.filter(pk__in=ids), filters)
     experts = list(matching.select_related("country", "institution").order_by("name", "pk")[:limit])
+    chosen = Expert.objects.filter(pk__in=ids).filter(pk__in=list(picked)[:PICK_LIMIT])
+    shown = {e.pk for e in experts}
+    elsewhere = [
+        e
+        for e in chosen.select_related("country", "institution").order_by("name", "pk")
+        if e.pk not in shown
+    ]
+    picked_ids = frozenset(e.pk for e in elsewhere) | (shown & set(picked))
     total = len(experts) if len(experts) < limit else matching.count()
     counts: dict[str, dict[Any, int]] = {}
     institution_names: dict[Any, str] = {}
@@ -146,7 +165,14 @@ def pick(visible: QuerySet[Expert], filters: PickFilters, *, limit: int = PICK_L
             {str(k): v for k, v in institution_names.items()},
         ),
     }
-    return ExpertPick(filters=filters, experts=experts, total=total, facets=facets)
+    return ExpertPick(
+        filters=filters,
+        experts=experts,
+        total=total,
+        facets=facets,
+        picked=picked_ids,
+        picked_elsewhere=elsewhere,
+    )
 
 
 def _options(counts: dict[Any, int], selected: str, labels: dict[Any, Any]) -> list[Option]:
@@ -185,30 +211,41 @@ class PickRow:
 
 
 QUERY_KEYS = (*FACETS, "q")
+#: the name of the ticked boxes; the filter form sends them along so ticks survive a filter
+PICKED_KEY = "experts"
 
 
 def query_values(query: Any) -> dict[str, Any]:
-    """The picker's filters from a request's ``GET``."""
-    return {key: query.get(key, "") for key in QUERY_KEYS}
+    """The picker's filters and ticked ids from a request's ``GET``."""
+    values: dict[str, Any] = {key: query.get(key, "") for key in QUERY_KEYS}
+    ticked = query.getlist(PICKED_KEY)[:PICK_LIMIT] if hasattr(query, "getlist") else []
+    values["picked"] = [int(v) for v in ticked if v.isdigit() and len(v) <= 12]
+    return values
 
 
 def picker_context(
     pick: ExpertPick,
     *,
-    action: str,
+    query: Any,
+    path: str,
     submit: str,
     unavailable: dict[int, str] | None = None,
-    select_all: bool = False,
 ) -> dict[str, Any]:
-    """The context ``network/includes/expert_picker.html`` expects. ``unavailable`` maps an
-    expert's id to why they cannot be picked here (already a member, no account)."""
+    """The context ``network/includes/expert_picker.html`` expects, for the page at ``path``
+    read with ``query`` (its ``GET``). ``unavailable`` maps an expert's id to why they cannot
+    be picked here (already a member, no account)."""
     unavailable = unavailable or {}
+    select_all = bool(query.get("select_all"))
     rows = [
         PickRow(
             expert=e,
             unavailable=unavailable.get(e.pk, ""),
-            checked=select_all and e.pk not in unavailable,
+            checked=e.pk not in unavailable and (select_all or e.pk in pick.picked),
         )
         for e in pick.experts
     ]
+    kept = query.copy()
+    for key in ("select_all", PICKED_KEY):
+        kept.pop(key, None)
+    action = path + (f"?{kept.urlencode()}" if kept else "")
     return {"pick": pick, "picker_rows": rows, "picker_action": action, "picker_submit": submit}

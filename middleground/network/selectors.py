@@ -217,6 +217,7 @@ def pick_experts(
     institution: str | int = "",
     q: str = "",
     limit: int = picker.PICK_LIMIT,
+    picked: Iterable[int] = (),
 ) -> picker.ExpertPick:
     """The expert picker: the experts ``actor`` may see that match the filters, and for each
     filter (focus area, regional group, country, institution) its values with how many
@@ -229,7 +230,7 @@ def pick_experts(
         institution=institution,
         q=q,
     )
-    return picker.pick(experts(actor), filters, limit=limit)
+    return picker.pick(experts(actor), filters, limit=limit, picked=picked)
 
 
 #: the most experts one call may name (a page shows at most ``picker.PICK_LIMIT``)

@@ -341,14 +341,12 @@ def task_force_members(request: SignedInRequest, slug: str) -> HttpResponse:
     members = selectors.experts(request.user).filter(task_forces=task_force)
     pick = selectors.pick_experts(request.user, **picker.query_values(request.GET))
     present = set(task_force.experts.values_list("pk", flat=True))
-    query = request.GET.copy()
-    query.pop("select_all", None)
     context = picker.picker_context(
         pick,
-        action=request.path + (f"?{query.urlencode()}" if query else ""),
+        query=request.GET,
+        path=request.path,
         submit=_("Add the selected experts to the task force"),
         unavailable={e.pk: _("a member") for e in pick.experts if e.pk in present},
-        select_all=bool(request.GET.get("select_all")),
     )
     return render(
         request,

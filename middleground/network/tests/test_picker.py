@@ -254,3 +254,22 @@ def test_the_api_gives_the_same_counts_as_the_page(world, directory, as_persona)
     }
     member = as_persona("bob").get("/api/v1/network/experts/picker?country=KZ").json()
     assert member["total"] == 3  # Hana's network-only profile counts for a member
+
+
+def test_ticked_experts_stay_ticked_when_the_filters_hide_them(world, directory):
+    dave = world.users["dave"]
+    picked = [directory.aigerim.pk, directory.bakhrom.pk, directory.hana.pk, 987654]
+    pick = selectors.pick_experts(dave, country="UZ", picked=picked)
+    assert [e.name for e in pick.experts] == ["Bakhrom Boboev"]
+    # Aigerim is hidden by the filter, not forgotten; a hidden profile and a bad id are dropped
+    assert [e.name for e in pick.picked_elsewhere] == ["Aigerim Abenova"]
+    assert pick.picked == {directory.aigerim.pk, directory.bakhrom.pk}
+
+
+def test_the_picker_page_keeps_ticks_out_of_the_form_it_posts_to(world, directory, as_persona):
+    tf = world.task_force
+    url = f"/network/task-forces/{tf.slug}/members/?country=UZ&experts={directory.aigerim.pk}"
+    html = as_persona("alice").get(url).content.decode()
+    assert "1 more selected, not shown under these filters" in html
+    assert f'value="{directory.aigerim.pk}" checked' in html
+    assert f'action="/network/task-forces/{tf.slug}/members/?country=UZ"' in html
