@@ -86,15 +86,22 @@ class ExpertPick:
         return self.total > len(self.experts)
 
 
+def text_match(q: str) -> Q:
+    """What a search box over experts matches, in the directory and the picker alike: the
+    name, position and biography, the institution's name, or its acronym exactly."""
+    return (
+        Q(name__icontains=q)
+        | Q(title__icontains=q)
+        | Q(bio__icontains=q)
+        | Q(institution__name__icontains=q)
+        | Q(institution__acronym__iexact=q)
+    )
+
+
 def apply(qs: QuerySet[Expert], filters: PickFilters) -> QuerySet[Expert]:
     """``qs`` narrowed by every filter that is set."""
     if filters.q:
-        qs = qs.filter(
-            Q(name__icontains=filters.q)
-            | Q(title__icontains=filters.q)
-            | Q(institution__name__icontains=filters.q)
-            | Q(institution__acronym__iexact=filters.q)
-        )
+        qs = qs.filter(text_match(filters.q))
     if filters.focus_area:
         qs = qs.filter(focus_areas__slug=filters.focus_area)
     if filters.country:

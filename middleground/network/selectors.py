@@ -110,11 +110,7 @@ def experts(user: Any, filters: RegistryFilters = RegistryFilters()) -> QuerySet
     if not (user.is_authenticated and user.is_network_member):
         qs = qs.filter(visibility=Visibility.PUBLIC)
     if filters.q:
-        qs = qs.filter(
-            Q(name__icontains=filters.q)
-            | Q(title__icontains=filters.q)
-            | Q(bio__icontains=filters.q)
-        )
+        qs = qs.filter(picker.text_match(filters.q))
     if filters.country:
         qs = qs.filter(country_id=filters.country.upper())
     if filters.regional_group:

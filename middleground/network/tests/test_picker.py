@@ -273,3 +273,14 @@ def test_the_picker_page_keeps_ticks_out_of_the_form_it_posts_to(world, director
     assert "1 more selected, not shown under these filters" in html
     assert f'value="{directory.aigerim.pk}" checked' in html
     assert f'action="/network/task-forces/{tf.slug}/members/?country=UZ"' in html
+
+
+@pytest.mark.parametrize("q", ["rio basin", "Tashkent", "aigerim", "nothing like this"])
+def test_the_picker_and_the_directory_search_the_same_words(world, directory, q):
+    alice = world.users["alice"]
+    in_picker = {e.pk for e in selectors.pick_experts(alice, q=q).experts}
+    in_directory = set(
+        selectors.experts(alice, selectors.RegistryFilters(q=q)).values_list("pk", flat=True)
+    )
+    assert in_picker == in_directory
+    assert bool(in_picker) == (q != "nothing like this")
