@@ -3,6 +3,7 @@ from datetime import datetime
 from ninja import Field, Schema
 
 from middleground.network.schemas import RejectedOut
+from middleground.translations.schemas import content_language
 
 from .services import TEXT_LIMITS
 
@@ -24,6 +25,7 @@ class ConsultationOut(Schema):
     moderation: str
     participants_can_add: bool
     declared_dimension: str
+    language: str = content_language(...)
     opens_at: datetime | None
     closes_at: datetime | None
     task_force: int | None = Field(None, alias="task_force_id")
@@ -57,6 +59,7 @@ class ConsultationIn(Schema):
     moderation: str = "after"
     participants_can_add: bool = True
     declared_dimension: str = "regional_group"
+    language: str = content_language("")
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     task_force: int | None = None
@@ -74,6 +77,7 @@ class ConsultationPatch(Schema):
     moderation: str | None = None
     participants_can_add: bool | None = None
     declared_dimension: str | None = None
+    language: str | None = content_language(None)
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     focus_areas: list[str] | None = None

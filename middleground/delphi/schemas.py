@@ -5,6 +5,7 @@ from ninja import Field, Schema
 
 from middleground.analysis.delphi import ConsensusRules
 from middleground.network.schemas import RejectedOut
+from middleground.translations.schemas import content_language
 
 
 class RulesIn(Schema):
@@ -23,6 +24,7 @@ class RulesIn(Schema):
 class StudyIn(Schema):
     title: str
     question: str
+    language: str = content_language("")
     topics: list[str] = []
     mode: str = "rounds"
     anonymity: str = "anonymous"
@@ -39,6 +41,7 @@ class StudyIn(Schema):
 class StudyPatch(Schema):
     title: str | None = None
     question: str | None = None
+    language: str | None = content_language(None)
     topics: list[str] | None = None
     mode: str | None = None
     anonymity: str | None = None
@@ -60,6 +63,7 @@ class StudyOut(Schema):
     slug: str
     title: str
     question: str
+    language: str = content_language(...)
     topics: list[str]
     mode: str
     anonymity: str

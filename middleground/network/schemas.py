@@ -3,6 +3,8 @@ from typing import Any
 from ninja import Field, FilterSchema, Schema
 from pydantic import HttpUrl
 
+from middleground.translations.schemas import content_language
+
 from .models import Expert, FocusArea, Institution, MembershipApplication, TaskForce
 from .selectors import RegistryFilters
 
@@ -80,6 +82,7 @@ class InstitutionOut(Schema):
     country: str = Field(..., alias="country_id")
     website: str
     description: str
+    language: str = content_language(...)
     verified: bool
     is_member: bool
     focus_areas: list[str]
@@ -96,6 +99,7 @@ class InstitutionIn(Schema):
     acronym: str = _text(Institution, "acronym")
     website: HttpUrl | None = None
     description: str = _text(Institution, "description")
+    language: str = content_language("")
     focus_areas: list[str] = []
     verified: bool = False
 
@@ -107,6 +111,7 @@ class InstitutionPatch(Schema):
     acronym: str | None = _text(Institution, "acronym", None)
     website: HttpUrl | None = None
     description: str | None = _text(Institution, "description", None)
+    language: str | None = content_language(None)
     focus_areas: list[str] | None = None
     verified: bool | None = None
     focal_point: int | None = Field(
@@ -182,6 +187,7 @@ class TaskForceOut(Schema):
     chair: int = Field(..., alias="chair_id")
     members: list[int]
     mandate: str
+    language: str = content_language(...)
 
     @staticmethod
     def resolve_focus_area(obj) -> str:
@@ -197,6 +203,7 @@ class TaskForceIn(Schema):
     focus_area: str
     chair: int
     mandate: str = _text(TaskForce, "mandate", ..., min_length=1)
+    language: str = content_language("")
     members: list[int] = []
 
 
@@ -205,6 +212,7 @@ class TaskForcePatch(Schema):
     focus_area: str | None = None
     chair: int | None = None
     mandate: str | None = _text(TaskForce, "mandate", None)
+    language: str | None = content_language(None)
     members: list[int] | None = None
 
 

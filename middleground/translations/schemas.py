@@ -1,4 +1,18 @@
+from typing import Any
+
 from ninja import Field, Schema
+
+from .languages import CODE_MAX
+
+
+def content_language(default: Any) -> Any:
+    """The ``language`` field of a schema for translatable content (in or out)."""
+    return Field(
+        default,
+        json_schema_extra={"maxLength": CODE_MAX},  # the service checks it: a 400 naming it
+        description="the language the text is written in: en, ru, kk or other; "
+        "left out on creation: the creator's language",
+    )
 
 
 class TranslationsOut(Schema):
