@@ -311,11 +311,27 @@ MAP_HEIGHT = 80.0
 
 def report_pdf(consultation: Consultation) -> bytes:
     from middleground.core.pdf import Document, readable_datetime
+    from middleground.translations.display import (
+        translated_map,
+        translated_text,
+        translation_notice,
+    )
 
     ctx = report_context(consultation)
     payload, view = ctx["payload"], ctx["view"]
-    doc = Document(consultation.title)
-    doc.paragraph(consultation.question)
+    # the reader's language where the organisers translated (as on the results page)
+    statements = translated_map(selectors.visible_statements(consultation), "text", key="number")
+    title, question = (translated_text(consultation, f) for f in ("title", "question"))
+
+    def text(row: dict[str, Any]) -> str:
+        shown = statements.get(row["id"])
+        return shown.text if shown is not None else row["text"]
+
+    doc = Document(title.text)
+    doc.paragraph(question.text)
+    notice = translation_notice([title, question, *statements.values()])
+    if notice:
+        doc.paragraph(notice)
     if consultation.simulated:
         doc.paragraph(_("Note: this consultation contains simulated votes (demo data)."))
     if consultation.attribution:
@@ -335,25 +351,25 @@ def report_pdf(consultation: Consultation) -> bytes:
     doc.heading(_("Consensus: group-informed"))
     doc.table(
         [_("Statement"), _("Score"), _("Agree %"), _("Confidence")],
-        [[r["text"], r["score"], r["agree_pct"], r["confidence"]] for r in view["group_informed"]],
+        [[text(r), r["score"], r["agree_pct"], r["confidence"]] for r in view["group_informed"]],
     )
     doc.heading(_("Consensus: bridging"))
     doc.table(
         [_("Statement"), _("Intercept"), _("SE"), _("Confidence")],
-        [[r["text"], r["score"], r["se"], r["confidence"]] for r in view["bridging"]],
+        [[text(r), r["score"], r["se"], r["confidence"]] for r in view["bridging"]],
     )
     doc.heading(_("Consensus: declared groups"))
     if view["declared"]["rows"]:
         doc.table(
             [_("Statement"), _("Lowest bound"), _("Confidence")],
-            [[r["text"], r["score"], r["confidence"]] for r in view["declared"]["rows"]],
+            [[text(r), r["score"], r["confidence"]] for r in view["declared"]["rows"]],
         )
     else:
         doc.paragraph(_("No statement reached consensus in every declared group."))
     doc.heading(_("Divisive statements"))
     doc.table(
         [_("Statement"), _("Agree %"), _("Disagree %")],
-        [[r["text"], r["agree_pct"], r["disagree_pct"]] for r in view["divisive"]],
+        [[text(r), r["agree_pct"], r["disagree_pct"]] for r in view["divisive"]],
     )
     doc.ensure_room(MAP_HEIGHT + 35)  # the heading, the map and its legend on one page
     doc.heading(_("Opinion map"))
@@ -380,7 +396,7 @@ def report_pdf(consultation: Consultation) -> bytes:
             [_("Statement"), _("Side"), _("% of group"), _("Others %"), _("Confidence")],
             [
                 [
-                    d["text"],
+                    text(d),
                     sides.get(d["side"], d["side"]),
                     d["pct"],
                     "—" if d["others_pct"] is None else d["others_pct"],

@@ -6,13 +6,24 @@ from django.utils.translation import gettext as _
 
 from middleground.analysis.delphi import QUANTILE_METHODS
 from middleground.core.pdf import Document, readable_datetime
+from middleground.translations.display import translated_map, translated_text, translation_notice
 
 from . import scales, stats
 from .models import Study
 
 
+def add_shown_texts(study: Study, rounds: list[dict[str, Any]]) -> None:
+    """Give each item row of ``rounds`` its text as the reader sees it (``row["shown"]``):
+    the translation into their language where the study's editors entered one."""
+    texts = translated_map(study.items.select_related("study"), "text")
+    for r in rounds:
+        for row in r["items"]:
+            row["shown"] = texts[row["item"]]
+
+
 def context(study: Study) -> dict[str, Any]:
     rounds = stats.study_results(study)
+    add_shown_texts(study, rounds)
     final: dict[int, dict] = {}
     for r in rounds:
         for row in r["items"]:
@@ -52,10 +63,15 @@ def _column_label(key: str) -> str:
 
 def pdf(study: Study) -> bytes:
     ctx = context(study)
-    doc = Document(_("Delphi panel report: %(t)s") % {"t": study.title})
+    title, question = (translated_text(study, f) for f in ("title", "question"))
+    doc = Document(_("Delphi panel report: %(t)s") % {"t": title.text})
     if study.is_simulated:
         doc.paragraph(_("SIMULATED DATA: the answers in this study were generated for a demo."))
-    doc.paragraph(study.question)
+    doc.paragraph(question.text)
+    shown = [row["shown"] for r in ctx["rounds"] for row in r["items"]]
+    notice = translation_notice([title, question, *shown])
+    if notice:
+        doc.paragraph(notice)
     doc.heading(_("Pre-registered consensus rules"))
     locked = study.rules_locked_at
     doc.paragraph(
@@ -86,7 +102,7 @@ def pdf(study: Study) -> bytes:
         rows.append(
             [
                 row["position"],
-                row["text"],
+                row["shown"].text,
                 row["last_round"],
                 row["n"],
                 s.get("median", "—"),
@@ -98,7 +114,7 @@ def pdf(study: Study) -> bytes:
     for r in ctx["rounds"]:
         doc.heading(_("Round %(n)s") % {"n": r["number"]})
         for row in r["items"]:
-            doc.subheading(f"{row['position']}. {row['text']}")
+            doc.subheading(f"{row['position']}. {row['shown'].text}")
             if row.get("hidden"):
                 doc.paragraph(_("Open round: results are shown when it closes."))
                 continue

@@ -578,6 +578,7 @@ def answer(request: SignedInRequest, slug: str) -> HttpResponse:
 def results(request: HttpRequest, slug: str) -> HttpResponse:
     study = selectors.get_study_results(request.user, slug=slug)
     rounds = stats.study_results(study)
+    report.add_shown_texts(study, rounds)
     for r in rounds:
         for row in r["items"]:
             row["chart_id"] = f"chart-{r['number']}-{row['item']}"

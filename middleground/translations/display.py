@@ -4,6 +4,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .languages import active_language, html_lang, language_name
 from .registry import entry_for
 from .selectors import cached_translation, prefetch_translations
@@ -58,3 +60,15 @@ def translated_map(
     items = list(objects)
     prefetch_translations(items, active_language())
     return {getattr(obj, key): translated_text(obj, field) for obj in items}
+
+
+def translation_notice(texts: Iterable[TranslatedText]) -> str:
+    """For a file without the pages' "Show original" (a PDF): one sentence saying which of
+    its texts are translations and from what, or "" when none is."""
+    sources = sorted({t.source for t in texts if t.is_translation})
+    if not sources:
+        return ""
+    return _(
+        "Texts of this report are shown in translation from %(languages)s, entered by its "
+        "editors; the originals are on the platform."
+    ) % {"languages": ", ".join(language_name(s) for s in sources)}
