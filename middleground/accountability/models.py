@@ -189,6 +189,12 @@ class CycleStatus(models.TextChoices):
     FINAL = "final", _("Final")
 
 
+#: The order of the workflow; a cycle's status never moves back (``Cycle.save``).
+_STEP = {CycleStatus.DRAFT: 0, CycleStatus.REVIEW: 1, CycleStatus.FINAL: 2}
+#: What a final cycle keeps as it was frozen.
+_FROZEN = ("status", "canonical", "sha256", "finalised_at", "revision", "kind")
+
+
 class RollUp(models.TextChoices):
     MEAN = "mean", _("Plain average")
     WEIGHTED = "weighted", _("Weighted by commitment weight")
@@ -235,10 +241,13 @@ class Cycle(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            stored = Cycle.objects.filter(pk=self.pk, status=CycleStatus.FINAL).first()
-            frozen = ("status", "canonical", "sha256", "finalised_at", "revision", "kind")
-            if stored is not None and any(getattr(stored, f) != getattr(self, f) for f in frozen):
-                raise ValueError("A final cycle cannot change.")
+            stored = Cycle.objects.filter(pk=self.pk).only(*_FROZEN).first()
+            if stored is not None and stored.status == CycleStatus.FINAL:
+                if any(getattr(stored, f) != getattr(self, f) for f in _FROZEN):
+                    raise ValueError("A final cycle cannot change.")
+            elif stored is not None and _STEP.get(self.status, 0) < _STEP.get(stored.status, 0):
+                # draft -> review -> final, never back (a final cycle is caught above)
+                raise ValueError("A cycle's status only moves forward.")
         super().save(*args, **kwargs)
 
     @property

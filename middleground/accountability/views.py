@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -96,8 +97,13 @@ def _trend_chart(user: Any, strategy: Strategy) -> dict[str, Any] | None:
     names = dict(data["names"], **{compliance.OVERALL: _("All members")})
     series = data["series"]
     keys = [compliance.OVERALL] + [k for k in series if k != compliance.OVERALL]
+    # the legend gets short names (it is cut off on a phone); the table below has them whole
     datasets = [
-        {"label": names.get(k, k), "data": [a.percent for _c, a in series[k]]} for k in keys
+        {
+            "label": Truncator(str(names.get(k, k))).chars(36),
+            "data": [a.percent for _c, a in series[k]],
+        }
+        for k in keys
     ]
     chart = charts.line_chart(
         labels,
@@ -353,6 +359,7 @@ def _manage_strategy(request: HttpRequest, slug: str) -> Strategy:
 @login_required
 def commitment_list(request: HttpRequest, slug: str, open_form: Any = None) -> HttpResponse:
     strategy = _manage_strategy(request, slug)
+    io_base = f"/api/v1/compliance/strategies/{strategy.pk}"  # accountability.io_api
     cycles = list(
         selectors.cycles(request.user, strategy_id=strategy.pk).order_by("-opened_at", "-pk")
     )
@@ -364,6 +371,13 @@ def commitment_list(request: HttpRequest, slug: str, open_form: Any = None) -> H
             "commitments": selectors.commitments(request.user, strategy_id=strategy.pk),
             "cycles": [(c, cycle_label(c)) for c in cycles],
             "open_form": open_form or OpenCycleForm(),
+            # one cycle at a time (services.open_cycle): say so rather than offer the form
+            "in_progress": next((c for c in cycles if c.status != CycleStatus.FINAL), None),
+            "io": {
+                "csv": f"{io_base}/export.csv",
+                "json": f"{io_base}/export.json",
+                "import": f"{io_base}/import",
+            },
         },
     )
 

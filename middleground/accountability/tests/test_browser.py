@@ -68,6 +68,12 @@ def test_score_reply_finalise_and_the_dashboard_changes(transactional_db, world,
     page.get_by_text("Your reply is recorded.").wait_for()
     _shot(page, "cell-replied")
 
+    # before the secretariat finalises, the public dashboard has nothing to show
+    page.context.clear_cookies()
+    page.goto(f"/accountability/{cycle.strategy.slug}/")
+    page.get_by_text("No compliance report has been published yet").wait_for()
+    assert page.locator("table.matrix").count() == 0
+
     _sign_in(page, "alice")
     page.goto(f"/accountability/cycles/{cycle.pk}/")
     _shot(page, "cycle")

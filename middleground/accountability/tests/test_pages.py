@@ -94,6 +94,15 @@ def test_filters_by_country_group_and_bloc(world, as_persona):
     assert "No member matches these filters" in empty
     area = _matrix(client.get(url + "?focus_area=security"))
     assert area == ""  # no commitment has that focus area
+    in_group = _matrix(client.get(url + f"?regional_group={group}"))
+    assert world.seoul.name in in_group
+    # one commitment moved to another focus area: the filter keeps its column only
+    cycle.strategy.commitments.filter(code="R2").update(focus_area=world.security)
+    security = _matrix(client.get(url + "?focus_area=security"))
+    assert ">R2<" in security.replace(" ", "") and ">R1<" not in security.replace(" ", "")
+    assert world.seoul.name in security and "UN-Water" in security
+    water = _matrix(client.get(url + f"?focus_area={world.water.slug}"))
+    assert ">R1<" in water.replace(" ", "") and ">R2<" not in water.replace(" ", "")
 
 
 def test_scoring_form_stores_the_score_and_refuses_bad_input(world, as_persona):
@@ -273,6 +282,12 @@ def test_secretariat_creates_commitments_opens_assigns_and_sends(world, as_perso
         == 302
     )
     assert Cycle.objects.get(pk=cycle.pk).status == CycleStatus.REVIEW
+    # a cycle in progress: the page says so instead of offering a form that would fail
+    listing = _text(alice.get(reverse("accountability:commitments", args=[strategy.slug])))
+    assert "A cycle is in progress" in listing and "Open the cycle" not in listing
+    export = f"/api/v1/compliance/strategies/{strategy.pk}/export.csv"
+    assert f'href="{export}"' in listing
+    assert alice.get(export)["Content-Type"].startswith("text/csv")
     assert "Simulated cycle" in _text(
         as_persona("alice").get(reverse("accountability:dashboard", args=[strategy.slug]))
     )

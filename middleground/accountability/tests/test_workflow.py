@@ -270,6 +270,41 @@ def test_the_workflow_cannot_be_skipped_or_reversed(world):
     assert err.value.field == "cells"
 
 
+def test_a_cycle_in_review_does_not_go_back_to_draft(world):
+    alice = world.users["alice"]
+    cycle = review_cycle(world)
+    commitment = cycle.strategy.commitments.get(code="R1")
+    seoul = member(commitment, seoul_key(world))
+    before = list(Assessment.objects.order_by("pk").values_list("pk", "score"))
+    for call in (
+        lambda: services.send_for_review(
+            actor=alice, cycle=cycle, reply_deadline=timezone.now() + dt.timedelta(days=3)
+        ),
+        lambda: services.score(
+            actor=world.users["bob"],
+            cycle=cycle,
+            commitment=commitment,
+            member=seoul,
+            score=-1,
+            justification="Changed my mind.",
+        ),
+        lambda: services.assign(
+            actor=alice, cycle=cycle, commitment=commitment, assessor=alice, slot=2
+        ),
+    ):
+        with pytest.raises(ServiceError) as err:
+            call()
+        assert "draft" in err.value.message
+    cycle.refresh_from_db()
+    cycle.status = CycleStatus.DRAFT
+    with pytest.raises(ValueError, match="forward"):
+        cycle.save()
+    stored = Cycle.objects.get(pk=cycle.pk)
+    assert stored.status == CycleStatus.REVIEW
+    assert list(Assessment.objects.order_by("pk").values_list("pk", "score")) == before
+    assert CellResult.objects.get(cycle=cycle, commitment=commitment, member=seoul).draft_score == 1
+
+
 def test_a_final_cycle_comes_after_a_finalised_interim(world):
     alice = world.users["alice"]
     strategy = strategy_with_commitments(world)
@@ -438,3 +473,57 @@ def test_reminder_goes_once_before_the_deadline(world):
     assert services.remind_reply_deadlines() == 0
     cycle.refresh_from_db()
     assert cycle.reminded_at is not None
+
+
+def test_sources_are_library_documents_the_assessor_may_read_or_links(world, as_persona):
+    from middleground.library.models import Access, Document
+    from middleground.library.permissions import task_forces_of
+    from middleground.network.models import TaskForce
+
+    cycle = draft_cycle(world)
+    commitment = cycle.strategy.commitments.get(code="R1")
+    seoul = member(commitment, seoul_key(world))
+    other = TaskForce.objects.create(
+        name="Security task force (test)",
+        slug="security-tf",
+        focus_area=world.security,
+        chair=world.seoul,
+        mandate="Other work.",
+    )
+    public = Document.objects.create(title="Basin report", kind="pdf", filename="basin.pdf")
+    hidden = Document.objects.create(
+        title="Task-force notes",
+        kind="txt",
+        filename="notes.txt",
+        access=Access.TASK_FORCE,
+        task_force=other,
+    )
+    assert not task_forces_of(world.users["bob"]).filter(pk=other.pk).exists()
+    for bad in ([hidden.pk], [public.pk, 10**6], "https://example.org/one"):
+        with pytest.raises(ServiceError) as err:
+            services.score(
+                actor=world.users["bob"],
+                cycle=cycle,
+                commitment=commitment,
+                member=seoul,
+                score=0,
+                justification="Partly.",
+                sources=bad,
+            )
+        assert err.value.field == "sources"
+    assert Assessment.objects.count() == 0
+    stored = services.score(
+        actor=world.users["bob"],
+        cycle=cycle,
+        commitment=commitment,
+        member=seoul,
+        score=0,
+        justification="Partly.",
+        sources=[public.pk, "https://example.org/basin", public.pk],
+    )
+    assert Assessment.objects.get(pk=stored.pk).sources == [public.pk, "https://example.org/basin"]
+    # the cell page links the document and the URL
+    cell = CellResult.objects.get(cycle=cycle, commitment=commitment, member=seoul)
+    page = as_persona("bob").get(f"/accountability/cells/{cell.pk}/").content.decode()
+    assert f'href="/library/documents/{public.pk}/"' in page
+    assert 'href="https://example.org/basin"' in page
