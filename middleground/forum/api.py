@@ -49,7 +49,7 @@ def get_event(request, event_id: int):
 def list_sessions(request, event_id: int):
     """The programme, agenda items included (``parent`` names their session)."""
     event = selectors.get_event(request.auth, pk=event_id)
-    sessions = programme_sessions(event).select_related("live_room")
+    sessions = programme_sessions(event)
     items = [session_record(s, base_url=_base(request)) for s in sessions]
     return {"items": items, "count": len(items)}
 

@@ -412,10 +412,13 @@ def _groups(
     if len(groups) >= 2 and all(g.get("size", 0) >= MIN_GROUP_SIZE for g in groups):
         by_id = {s["id"]: s for s in result.get("statements", [])}
         for g in groups:
-            distinct = []
-            for sid in (g.get("representative") or [])[:2]:
+            distinct: list[dict[str, Any]] = []
+            for sid in g.get("representative") or []:
+                if len(distinct) == 2:
+                    break
                 rep = (by_id.get(sid) or {}).get("repness", {}).get(str(g["id"]))
-                if sid in rows and rep:
+                # the engine's smoothed share: "6 % disagree" does not set a group apart
+                if sid in rows and rep and (rep.get("p_success") or 0) >= 0.5:
                     distinct.append(
                         {
                             "id": sid,
@@ -458,16 +461,17 @@ def screen_figures(room: LiveRoom) -> dict[str, Any]:
     rows = _statement_rows(consultation)
     by_id = {r["id"]: r for r in rows}
     counted = [r for r in rows if r["votes"] >= MIN_STATEMENT_VOTES]
+
+    def split(r: dict[str, Any]) -> bool:
+        return r["agree_pct"] >= DIVISIVE_SIDE_PCT and r["disagree_pct"] >= DIVISIVE_SIDE_PCT
+
+    # a statement a third of the room rejects is divisive, not consensus: never both lists
     consensus = sorted(
-        (r for r in counted if r["agree_pct"] >= CONSENSUS_AGREE_PCT),
+        (r for r in counted if r["agree_pct"] >= CONSENSUS_AGREE_PCT and not split(r)),
         key=lambda r: (-r["agree_pct"], -r["votes"], r["id"]),
     )[:TOP]
     divisive = sorted(
-        (
-            r
-            for r in counted
-            if r["agree_pct"] >= DIVISIVE_SIDE_PCT and r["disagree_pct"] >= DIVISIVE_SIDE_PCT
-        ),
+        (r for r in counted if split(r)),
         key=lambda r: (-min(r["agree_pct"], r["disagree_pct"]), -r["votes"], r["id"]),
     )[:TOP]
     latest = consultation_selectors.latest_result(consultation)

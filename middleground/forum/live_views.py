@@ -252,13 +252,17 @@ def screen(request: HttpRequest, code: str) -> HttpResponse:
     if not room.is_open:
         return _closed(request, room)
     url = join_url(request, room)
+    short = url.split("://", 1)[-1]
     _mark, figures = live.cached_figures(room)
     context = {
         "room": room,
         "session": room.session,
         "figures": figures,
         "join_url": url,
-        "short_url": url.split("://", 1)[-1],
+        "short_url": short,
+        # the address breaks between host and path on a narrow screen, never inside the code
+        "short_host": short.split("/", 1)[0],
+        "short_path": "/" + short.split("/", 1)[1] if "/" in short else "",
         "qr": mark_safe(qr_svg(url)),  # noqa: S308 - segno's SVG of our own URL
         "stream_url": reverse("live:stream", args=[room.code]),
         "api_url": f"/api/v1/live/{room.code}",

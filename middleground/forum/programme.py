@@ -536,7 +536,7 @@ def ordered(sessions: Iterable[Session]) -> list[Session]:
 def programme_sessions(event: Event) -> QuerySet[Session]:
     """The whole programme (agenda items included), for pages, exports and the API."""
     return (
-        event.sessions.select_related("moderator", "parent", "event")
+        event.sessions.select_related("moderator", "parent", "event", "live_room")
         .prefetch_related("speakers", "focus_areas")
         .order_by("starts_at", "position", "pk")
     )
@@ -566,7 +566,10 @@ def session_record(session: Session, *, base_url: str = "") -> dict[str, Any]:
         "chatham_house": permissions.hides_attribution(session),
         "description": session.description,
         "url": base_url + url,
-        "live_code": live.code if live is not None and live.is_open else None,
+        # the code of the attached live consultation (kept when it closes: its page then
+        # shows the results); ``live_open`` says whether the audience can join now
+        "live_code": live.code if live is not None else None,
+        "live_open": live is not None and live.is_open,
     }
 
 

@@ -98,6 +98,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "zone": _zone(event),
             "organisers": list(event.organisers.order_by("name")),
             "partner_groups": services.partners_by_kind(event),
+            "speakers": list(event.speakers.select_related("institution").order_by("name")),
             "focus_areas": list(event.focus_areas.order_by("name")),
             "event_languages": [language_name(c) for c in event.languages],
             "utc_offset": utc_offset(event.starts_at, event.time_zone),

@@ -161,3 +161,25 @@ def test_feed_page_shows_the_address_once_and_revokes(world, as_persona):
     assert carol.post(page, {"action": "revoke", "feed": other.pk}).status_code == 404
     other.refresh_from_db()
     assert other.revoked_at is None
+
+
+def test_api_calendar_files_parse_back_with_vtimezone(world, as_persona):
+    forum, session = _ten_o_clock_session(world)
+    client = as_persona("anonymous")
+    for url, summaries in (
+        (
+            f"/api/v1/events/{forum.pk}/calendar.ics",
+            {"Opening plenary", "Water data roundtable"},
+        ),
+        (f"/api/v1/sessions/{session.pk}/calendar.ics", {"Water data roundtable"}),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("text/calendar"), url
+        calendar, events = _vevents(response.content)
+        assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Asia/Almaty"], url
+        assert summaries <= {str(v["SUMMARY"]) for v in events}, url
+        for vevent in events:
+            assert vevent["DTSTART"].params["TZID"] == "Asia/Almaty", url
+    _cal, (only,) = _vevents(client.get(f"/api/v1/sessions/{session.pk}/calendar.ics").content)
+    assert (only["DTSTART"].dt.hour, only["DTSTART"].dt.minute) == (10, 0)

@@ -104,6 +104,8 @@ def _urls(event, panel, room):
         reverse("forum:session_ics", args=s),
         f"/api/v1/events/{event.pk}/sessions",
         f"/api/v1/sessions/{panel.pk}",
+        f"/api/v1/events/{event.pk}/calendar.ics",
+        f"/api/v1/sessions/{panel.pk}/calendar.ics",
     ]
     return outcome_pages + programme, outcome_pages
 

@@ -136,3 +136,32 @@ def test_two_namings_at_once_never_exceed_the_quota(real_database, world):
     assert "1 of 1 delegates" in errors[0].message
     live = Registration.objects.filter(delegation=seoul, status__in=["confirmed", "waiting"])
     assert live.count() == 1
+
+
+def test_a_place_freed_during_a_rush_goes_to_the_first_in_line(real_database, world):
+    """A cancellation racing with newcomers: the freed place goes to the person who waited
+    longest, never to a newcomer, and the newcomers queue behind those already waiting."""
+    forum = event(world, capacity=2)
+    general = RegistrationType.objects.get(event=forum, name="General")
+    early = [User.objects.create_user(f"early{i}", f"early{i}@example.org") for i in range(4)]
+    made = [registration.register(actor=p, event=forum, registration_type=general) for p in early]
+    assert [r.status for r in made] == ["confirmed", "confirmed", "waiting", "waiting"]
+    newcomers = [User.objects.create_user(f"new{i}", f"new{i}@example.org") for i in range(5)]
+
+    results = race(
+        [lambda: registration.cancel(actor=early[0], registration=made[0])]
+        + [
+            (lambda p=p: registration.register(actor=p, event=forum, registration_type=general))
+            for p in newcomers
+        ]
+    )
+
+    assert [r for r in results if isinstance(r, Exception)] == []
+    confirmed = Registration.objects.filter(type=general, status="confirmed")
+    assert sorted(confirmed.values_list("user__username", flat=True)) == ["early1", "early2"]
+    waiting = list(
+        Registration.objects.filter(type=general, status="waiting").order_by("queued_at", "pk")
+    )
+    assert waiting[0].user.username == "early3"  # already waiting: first in line
+    assert {r.user.username for r in waiting[1:]} == {f"new{i}" for i in range(5)}
+    assert [registration.waiting_position(r) for r in waiting] == [1, 2, 3, 4, 5, 6]

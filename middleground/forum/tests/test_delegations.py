@@ -81,3 +81,36 @@ def test_delegation_page_names_and_refuses_beyond_quota(world, setup, as_persona
     again = carol.post(url, {"action": "name", "user": people[1].pk})
     assert b"1 of 1 delegates" in again.content
     assert Registration.objects.filter(delegation=seoul).count() == 1
+
+
+def test_each_step_reaches_the_person_as_a_notification(world, setup):
+    """Confirmation and changes go through notifications: the head is told they lead, each
+    named person gets their code, a swap tells both, a cancellation by the head tells the
+    person, and a self-registration is confirmed with its code."""
+    from middleground.notifications.models import Notification
+
+    forum, _, seoul, people = setup
+    carol = world.users["carol"]
+
+    def kinds(user):
+        return list(
+            Notification.objects.filter(recipient=user)
+            .order_by("pk")
+            .values_list("kind", flat=True)
+        )
+
+    assert kinds(carol) == ["forum.delegation_head"]
+    dele = registration.name_delegate(actor=carol, delegation=seoul, user=people[0])
+    sub = registration.name_delegate(actor=carol, delegation=seoul, user=people[1], substitute=True)
+    first = Notification.objects.get(recipient=people[0])
+    assert first.kind == "forum.delegate" and dele.code in str(first.title)
+    registration.swap_substitute(actor=carol, delegation=seoul, substitute=sub, delegate=dele)
+    assert kinds(people[0]) == ["forum.delegate", "forum.delegate"]
+    assert kinds(people[1]) == ["forum.delegate", "forum.delegate"]
+    registration.cancel(actor=carol, registration=Registration.objects.get(pk=dele.pk))
+    assert kinds(people[0])[-1] == "forum.cancelled"
+    own = registration.register(
+        actor=people[2], event=forum, registration_type=forum.registration_types.get(name="General")
+    )
+    confirmed = Notification.objects.get(recipient=people[2])
+    assert confirmed.kind == "forum.registered" and own.code in str(confirmed.title)

@@ -421,3 +421,103 @@ def test_open_from_the_box_and_close_from_moderation(world, panel, as_persona):
     room.refresh_from_db()
     assert not room.is_open
     assert Participant.objects.filter(consultation=room.consultation).count() == 0
+
+
+# --- the programme API names the room ---------------------------------------------------------
+
+
+def test_api_sessions_carry_the_live_code_of_an_attached_room(world, panel):
+    url = f"/api/v1/events/{panel.event_id}/sessions"
+
+    def items():
+        response = Client().get(url)
+        assert response.status_code == 200
+        return {i["id"]: i for i in response.json()["items"]}
+
+    before = items()
+    assert before[panel.pk]["live_code"] is None and before[panel.pk]["live_open"] is False
+    room = live.open_room(actor=world.users["bob"], session=panel)
+    opened = items()
+    item = opened[panel.pk]
+    assert {"title", "starts_at", "ends_at", "live_code"} <= set(item)
+    assert item["title"] == panel.title
+    assert item["starts_at"].endswith("+05:00") and item["ends_at"] > item["starts_at"]
+    assert item["live_code"] == room.code and item["live_open"] is True
+    other = next(i for pk, i in opened.items() if pk != panel.pk)
+    assert other["live_code"] is None  # only the session with a room carries a code
+    live.close_room(actor=world.users["bob"], room=room)
+    closed = items()[panel.pk]
+    assert closed["live_code"] == room.code and closed["live_open"] is False
+    assert Client().get(f"/api/v1/sessions/{panel.pk}").json()["live_code"] == room.code
+
+
+def test_a_split_statement_is_divisive_not_consensus(world, room):
+    # statement 1: 2 of 3 agree, 1 disagrees (67 / 33): a third of the room rejects it
+    _votes(room, [[1, 1], [1, 1], [-1, 1]])
+    figures = live.screen_figures(room)
+    assert [r["text"] for r in figures["divisive"]] == [SEEDS[0]]
+    assert [r["text"] for r in figures["consensus"]] == [SEEDS[1]]
+
+
+def test_agreement_by_declared_group_from_signed_in_voters(world, room):
+    """Signed-in voters carry their country's UN regional group (from the registry): with
+    two groups of six the projector breaks agreement down by group."""
+    from middleground.accounts.models import User
+    from middleground.network.models import Institution
+
+    brasilia = Institution.objects.create(
+        name="Brasilia Institute (test)", slug="brasilia-institute", kind="ngo", country_id="BR"
+    )
+    ids = statement_ids(room)
+    for i in range(12):
+        asian = i % 2 == 0
+        person = User.objects.create_user(
+            f"voter{i}", institution=world.astana if asian else brasilia
+        )
+        for pk, value in zip(ids, [1, 1, -1] if asian else [1, -1, 1], strict=True):
+            live.vote(actor=person, room=room, statement_id=pk, value=value)
+    consultation_services.run_analysis(consultation_id=room.consultation_id)
+    declared = live.screen_figures(room)["groups"]["declared"]
+    assert sorted(g["size"] for g in declared["groups"]) == [6, 6]
+    by_text = {s["text"]: s["agree_pct"] for s in declared["statements"]}
+    assert by_text[SEEDS[0]] == [100, 100]  # the consensus: both groups agree
+    assert sorted(by_text[SEEDS[1]]) == [0, 100]  # divisive along the groups' line
+    page = Client().get(f"/live/{room.code}/screen/").content.decode()
+    assert all(g["label"] in page for g in declared["groups"])
+
+
+def test_what_sets_a_group_apart_is_a_side_most_of_it_takes():
+    rows = {1: {"text": "A"}, 2: {"text": "B"}, 3: {"text": "C"}}
+    rep = lambda side, p: {"side": side, "p_success": p}  # noqa: E731
+    result = {
+        "groups": [
+            {"id": 0, "size": 8, "representative": [1, 2, 3]},
+            {"id": 1, "size": 16, "representative": [2]},
+        ],
+        "statements": [
+            {"id": 1, "repness": {"0": rep("disagree", 0.06)}},  # smoothed, not a majority
+            {"id": 2, "repness": {"0": rep("agree", 0.9), "1": rep("disagree", 0.7)}},
+            {"id": 3, "repness": {"0": rep("agree", 0.55)}},
+        ],
+    }
+    opinion = live._groups(result, rows, [])["opinion"]
+    assert [[(d["id"], d["side"], d["pct"]) for d in g["distinct"]] for g in opinion] == [
+        [(2, "agree", 90), (3, "agree", 55)],
+        [(2, "disagree", 70)],
+    ]
+
+
+def test_after_the_session_the_results_are_the_consultations_own(world, room):
+    _votes(room, [[1, 1, -1]] * 6 + [[1, -1, 1]] * 6)
+    live.close_room(actor=world.users["bob"], room=room)
+    consultation = room.consultation
+    consultation.refresh_from_db()
+    assert consultation.status == Status.CLOSED
+    assert Vote.objects.filter(consultation=consultation).count() == 36
+    consultation_services.run_analysis(consultation_id=consultation.pk)
+    page = Client().get(f"/consultations/{consultation.slug}/results/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert all(seed in text for seed in SEEDS)
+    closed = Client().get(f"/live/{room.code}/").content.decode()
+    assert f"/consultations/{consultation.slug}/results/" in closed  # the room points there

@@ -11,7 +11,7 @@ from django.core.cache import cache
 
 from middleground.consultations import services as consultation_services
 from middleground.consultations.models import Statement, Vote
-from middleground.forum import live
+from middleground.forum import live, live_views
 
 from .factories import event
 
@@ -125,3 +125,39 @@ def test_phone_votes_and_the_projector_follows(world, browser_page, live_server,
     assert not phone.csp_errors  # type: ignore[attr-defined]
     projector.close()
     phone.wait_for_timeout(2500)  # the last stream ends (its lifetime) before the server stops
+
+
+def test_without_event_source_the_projector_polls_the_api(
+    world, browser_page, live_server, settings
+):
+    """The fallback: a browser (or a proxy) that cannot stream gets the figures by polling
+    ``GET /api/v1/live/<code>``, and learns there that the room closed."""
+    cache.clear()
+    created = event(world, name="Polling live forum")
+    panel = created.sessions.get(title__startswith="Central Asia")
+    room = live.open_room(actor=world.users["bob"], session=panel, statements=SEEDS)
+
+    projector = browser_page.context.browser.new_page(
+        base_url=live_server.url, viewport={"width": 1280, "height": 800}
+    )
+    projector.add_init_script("delete window.EventSource;")
+    requested: list[str] = []
+    projector.on("request", lambda r: requested.append(r.url))
+    projector.goto(f"/live/{room.code}/screen/")
+    assert projector.locator("[data-fig='votes']").inner_text() == "0"
+
+    phone = browser_page
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(f"/live/{room.code}/")
+    phone.get_by_role("button", name="Agree", exact=True).click()
+    phone.get_by_text("Vote recorded.").wait_for()
+    projector.wait_for_function(
+        "() => document.querySelector(\"[data-fig='votes']\").innerText === '1'",
+        timeout=live_views.POLL_SECONDS * 1000 + 4000,
+    )
+    assert any(f"/api/v1/live/{room.code}" in url for url in requested)
+    assert not any("/stream/" in url for url in requested)  # it never tried to stream
+
+    live.close_room(actor=world.users["bob"], room=room)
+    projector.get_by_text("is closed").first.wait_for(timeout=live_views.POLL_SECONDS * 1000 + 6000)
+    projector.close()

@@ -215,6 +215,22 @@ def test_event_page_shows_times_in_its_zone_with_the_label(world, as_persona):
     )
 
 
+def test_event_page_lists_every_speaker_with_a_link(world, as_persona):
+    forum = make_event(world)
+    guest = programme.add_speaker(
+        actor=world.users["alice"],
+        event=forum,
+        name="Guest On No Session",
+        position="Ambassador",
+        affiliation="Free affiliation (test)",
+    )
+    page = as_persona("anonymous").get(forum.get_absolute_url()).content.decode()
+    section = page[page.index('id="speakers-h"') :]
+    assert reverse("forum:speaker", args=[forum.slug, guest.slug]) in section
+    assert "Guest On No Session</a>, Ambassador — Free affiliation (test)" in section
+    assert "Bob Bekov</a>, Research fellow — Astana Institute (test)" in section
+
+
 def test_programme_by_day_and_room(world, as_persona):
     forum = make_event(world)
     alice = world.users["alice"]

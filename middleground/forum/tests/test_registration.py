@@ -26,6 +26,11 @@ def test_it_confirms_then_queues_and_promotes_on_cancel(world, as_persona):
     assert Notification.objects.filter(recipient=carol, kind="forum.waiting").count() == 1
     page = as_persona("carol").get(f"/forum/{forum.slug}/registration/")
     assert b"number 1 on the waiting list" in page.content and second.code.encode() in page.content
+    assert b"You leave the waiting list" in page.content
+    assert (
+        b"You leave the waiting list"
+        not in as_persona("bob").get(page.request["PATH_INFO"]).content
+    )
     assert as_persona("bob").post(f"/forum/{forum.slug}/registration/cancel/").status_code == 302
     second.refresh_from_db()
     assert second.status == "confirmed"
