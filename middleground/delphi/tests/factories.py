@@ -59,6 +59,32 @@ def running_study(alice: User, panel: list[User], **kwargs) -> Study:
     return study
 
 
+def closed_one_item_study(
+    alice: User, panel: list[User], values: list[int], *, text="A", **kwargs
+) -> Study:
+    """A one-round study of one 5-point Likert item, each panellist answering ``values``
+    in turn, closed."""
+    study = draft_study(
+        alice,
+        items=[(ItemKind.LIKERT, text, {"points": 5})],
+        rules={"min_answers": 3, "max_iqr": 1},
+        max_rounds=1,
+        **kwargs,
+    )
+    services.invite_panel(
+        actor=alice, study=study, emails=[u.email for u in panel], accept_url_base="http://t/a"
+    )
+    services.launch_study(actor=alice, study=study)
+    item, round = study.items.get(), study.open_round()
+    for user, value in zip(panel, values, strict=True):
+        services.submit_answers(
+            actor=user, study=study, round=round, answers=[{"item": item.pk, "value": value}]
+        )
+    services.close_round(actor=alice, round=round)
+    study.refresh_from_db()
+    return study
+
+
 def answers_for(
     study: Study, *, likert=4, year=2050.0, ranking=None, pair=(4, 2), text="More data"
 ):

@@ -11,7 +11,7 @@ from middleground.core.errors import ServiceError
 from middleground.delphi import services, stats
 from middleground.delphi.models import Answer, ItemKind, Study, StudyStatus
 
-from .factories import RULES, answers_for, draft_study
+from .factories import RULES, answers_for, closed_one_item_study, draft_study
 
 
 def _answer_all(study, panel, values):
@@ -244,31 +244,12 @@ def test_answers_csv_neutralises_formula_cells(world, panel, study, as_persona):
 
 
 def test_finished_results_are_cached_until_what_they_are_made_of_changes(world, panel):
-    alice = world.users["alice"]
-    study = draft_study(
-        alice,
-        title="Cached",
-        items=[(ItemKind.LIKERT, "A", {"points": 5})],
-        rules={"min_answers": 3, "max_iqr": 0},
-        max_rounds=1,
-    )
-    services.invite_panel(
-        actor=alice, study=study, emails=[u.email for u in panel], accept_url_base="http://t/a"
-    )
-    services.launch_study(actor=alice, study=study)
-    item = study.items.get()
-    round = study.open_round()
-    for u, v in zip(panel, [1, 2, 4, 5], strict=True):
-        services.submit_answers(
-            actor=u, study=study, round=round, answers=[{"item": item.pk, "value": v}]
-        )
-    services.close_round(actor=alice, round=round)
-    study.refresh_from_db()
+    study = closed_one_item_study(world.users["alice"], panel, [1, 2, 4, 5], title="Cached")
     assert study.status == StudyStatus.CLOSED
     first = stats.study_results(study)
     assert first[0]["items"][0]["summary"]["n"] == 4
     # a second read is the stored copy, equal to a fresh computation
     assert stats.study_results(study) == first == stats._study_results(study, groups=True)
     # an erased answer changes the key, so the results follow at once
-    Answer.objects.filter(pk=Answer.objects.filter(round=round).latest("id").pk).delete()
+    Answer.objects.filter(pk=Answer.objects.filter(round__study=study).latest("id").pk).delete()
     assert stats.study_results(study)[0]["items"][0]["summary"]["n"] == 3

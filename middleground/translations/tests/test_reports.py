@@ -6,9 +6,8 @@ import pypdf
 
 from conftest import client_for
 from middleground.consultations.tests.test_results import voted  # noqa: F401 - fixture
-from middleground.delphi import services as delphi_services
-from middleground.delphi.models import ItemKind, StudyStatus
-from middleground.delphi.tests.factories import draft_study, make_panellist
+from middleground.delphi.models import StudyStatus
+from middleground.delphi.tests.factories import closed_one_item_study, make_panellist
 from middleground.translations import services
 
 RU_STUDY = "Водная безопасность (тест)"
@@ -22,28 +21,16 @@ def pdf_text(body: bytes) -> str:
 
 
 def closed_study(world):
-    alice = world.users["alice"]
-    study = draft_study(
-        alice,
-        title="Water security (test)",
-        items=[(ItemKind.LIKERT, "Basin councils are needed", {"points": 5})],
-        rules={"min_answers": 3, "max_iqr": 1},
-        max_rounds=1,
-    )
     panel = [make_panellist(f"expert{i}", world.astana) for i in range(4)]
-    delphi_services.invite_panel(
-        actor=alice, study=study, emails=[u.email for u in panel], accept_url_base="http://t/a"
+    study = closed_one_item_study(
+        world.users["alice"],
+        panel,
+        [4, 4, 5, 5],
+        text="Basin councils are needed",
+        title="Water security (test)",
     )
-    delphi_services.launch_study(actor=alice, study=study)
-    item, round = study.items.get(), study.open_round()
-    for user, value in zip(panel, [4, 4, 5, 5], strict=True):
-        delphi_services.submit_answers(
-            actor=user, study=study, round=round, answers=[{"item": item.pk, "value": value}]
-        )
-    delphi_services.close_round(actor=alice, round=round)
-    study.refresh_from_db()
     assert study.status == StudyStatus.CLOSED
-    return study, item
+    return study, study.items.get()
 
 
 def test_delphi_results_report_and_pdf_read_in_the_readers_language(world):
