@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -218,8 +219,16 @@ def _page_context(request: HttpRequest, strategy: Strategy, form: Any = None) ->
         form=form,
         paragraphs=len(list(_paragraph_numbers(call))),
         now=timezone.now(),
+        # while answers may come, the page refreshes its breadth tables by itself
+        live_seconds=_live_seconds() if endorsing.accepting(call) else 0,
     )
     return context
+
+
+def _live_seconds() -> float:
+    """How often an open call's endorsements page looks for new answers
+    (settings.STRATEGIES_LIVE_SECONDS, 30 s by default)."""
+    return float(getattr(settings, "STRATEGIES_LIVE_SECONDS", 30))
 
 
 def _paragraph_numbers(call: Any) -> list[int]:

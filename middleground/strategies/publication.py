@@ -23,7 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, ngettext
 from django.utils.translation import gettext as _
 
 from middleground.analysis.breadth import BreadthRule, Endorser, evaluate
@@ -202,6 +202,33 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
+EVIDENCE_KINDS = ("statement", "delphi_item", "document")
+
+
+def _readable_figures(snap: dict[str, Any]) -> list[tuple[str, str]]:
+    """A real snapshot's lines: the cited words, the frozen figures in words, the rule a
+    Delphi item met, and when and from which analysis they were frozen."""
+    from . import evidence
+
+    lines: list[tuple[str, str]] = []
+    quoted = snap.get("text") if snap.get("title") else ""
+    if quoted:
+        words = str(quoted)
+        lines.append((_("Cited text"), f"“{words[:400]}{'…' if len(words) > 400 else ''}”"))
+    figures = evidence.describe(snap)
+    if figures:
+        lines.append((_("Frozen figures"), figures))
+    if snap.get("kind") == "delphi_item" and snap.get("rule"):
+        lines.append((_("Consensus rule"), str(snap["rule"])))
+    frozen = evidence.frozen_at(snap)
+    taken = snap.get("taken_at")
+    if taken:
+        frozen = f"{frozen}, {readable_datetime(taken)}" if frozen else readable_datetime(taken)
+    if frozen:
+        lines.append((_("Snapshot"), frozen))
+    return lines
+
+
 def evidence_note(item: dict[str, Any]) -> dict[str, Any]:
     """One citation as printed: what it is, the frozen figures, its link and fingerprint."""
     snap = item.get("snapshot") or {}
@@ -209,14 +236,18 @@ def evidence_note(item: dict[str, Any]) -> dict[str, Any]:
         snap = {"value": snap}
     title = snap.get("title") or snap.get("text") or snap.get("name") or ""
     link = snap.get("url") or snap.get("link") or ""
-    skip = {"title", "text", "name", "url", "link"}
-    figures = snap.get("figures")
-    if isinstance(figures, dict):
-        pairs = [(str(k), v) for k, v in figures.items()]
-        pairs += [(k, v) for k, v in snap.items() if k not in skip | {"figures"}]
+    if snap.get("kind") in EVIDENCE_KINDS and isinstance(snap.get("figures"), dict):
+        # a snapshot made by ``evidence.cite``: its figures in words, as the page shows them
+        pairs = _readable_figures(snap)
     else:
-        pairs = [(k, v) for k, v in snap.items() if k not in skip]
-    pairs = [(str(k).replace("_", " "), _scalar(v)) for k, v in pairs]
+        skip = {"title", "text", "name", "url", "link"}
+        figures = snap.get("figures")
+        if isinstance(figures, dict):
+            pairs = [(str(k), v) for k, v in figures.items()]
+            pairs += [(k, v) for k, v in snap.items() if k not in skip | {"figures"}]
+        else:
+            pairs = [(k, v) for k, v in snap.items() if k not in skip]
+        pairs = [(str(k).replace("_", " "), _scalar(v)) for k, v in pairs]
     kinds = {
         "statement": _("Consultation statement"),
         "delphi_item": _("Delphi item"),
@@ -226,7 +257,7 @@ def evidence_note(item: dict[str, Any]) -> dict[str, Any]:
         "kind": kinds.get(item.get("kind", ""), item.get("kind", "")),
         "source_id": item.get("source_id"),
         "title": str(title),
-        "link": str(link),
+        "link": absolute(str(link)) if str(link).startswith("/") else str(link),
         "figures": pairs,
         "sha256": item.get("sha256", ""),
         "note": item.get("note", ""),
@@ -343,10 +374,13 @@ def endorsement_summary(endorsements: list[Endorsement]) -> str:
         for e in endorsing
         if e.institution.country and e.institution.country.regional_group
     }
-    parts = [
-        _("%(n)s endorsing institution(s) in %(g)s UN regional group(s)")
-        % {"n": len(endorsing), "g": len(groups)}
-    ]
+    institutions = ngettext(
+        "%(n)s endorsing institution", "%(n)s endorsing institutions", len(endorsing)
+    ) % {"n": len(endorsing)}
+    in_groups = ngettext(
+        "in %(g)s UN regional group", "in %(g)s UN regional groups", len(groups)
+    ) % {"g": len(groups)}
+    parts = [f"{institutions} {in_groups}"]
     reserved = sum(e.position == Position.ENDORSE_WITH_RESERVATION for e in endorsements)
     if reserved:
         parts.append(_("%(n)s with a reservation") % {"n": reserved})

@@ -1,10 +1,12 @@
 """The public endorsements page in a browser: tables by group and bloc, the chart, the form."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from middleground.strategies import endorsements
 from middleground.strategies.tests.factories import open_strategy
@@ -61,3 +63,40 @@ def test_endorsements_page_shows_groups_blocs_chart_and_the_form(world, browser_
     page.goto(f"/strategies/{strategy.slug}/endorse/")
     page.screenshot(path=str(SHOTS / "endorse-form.png"), full_page=True)
     assert not page.csp_errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_open_call_page_brings_in_new_answers_by_itself(world, browser_page, settings):
+    """Someone watching the public page sees another institution's answer arrive without
+    reloading: the tables, the counts and the history are swapped in, and a status says so."""
+    settings.STRATEGIES_LIVE_SECONDS = 1
+    strategy = open_strategy(world)
+    _, br = member("Instituto Rio Branco", "BR")
+    page = browser_page
+    page.goto(f"/strategies/{strategy.slug}/endorsements/")
+    grulac = page.locator("table.breadth-map").get_by_role(
+        "row", name=re.compile("Latin American and Caribbean Group")
+    )
+    assert grulac.locator("td").first.inner_text().strip() == "0"
+    assert page.locator("#breadth-live-status").inner_text() == ""
+    page.evaluate("window.__same_page = true")
+
+    endorsements.endorse(actor=br, strategy=strategy, position="endorse")
+
+    page.get_by_text("New answers have come in").wait_for(timeout=10_000)
+    assert grulac.locator("td").first.inner_text().strip() == "1"
+    assert "Instituto Rio Branco" in page.locator("#history-h + table").inner_text()
+    assert page.locator("canvas[data-chart='breadth-chart']").count() == 1
+    assert page.evaluate("window.__same_page") is True  # not a reload
+    assert not page.csp_errors
+
+
+def test_a_closed_call_page_does_not_poll(world, as_persona):
+    strategy = open_strategy(world)
+    call = strategy.endorsement_calls.get()
+    html = as_persona("dave").get(f"/strategies/{strategy.slug}/endorsements/").content.decode()
+    assert 'data-live-seconds="30"' in html and 'id="breadth-live-status"' in html
+    call.closed_at, call.adopted = timezone.now(), False
+    call.save(update_fields=["closed_at", "adopted"])
+    html = as_persona("dave").get(f"/strategies/{strategy.slug}/endorsements/").content.decode()
+    assert "data-live-seconds" not in html and "breadth-live-status" not in html

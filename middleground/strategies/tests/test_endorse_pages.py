@@ -17,6 +17,18 @@ def url(strategy, name):
     return f"/strategies/{strategy.slug}/{name}/"
 
 
+def test_the_answer_page_leads_to_the_text_put_to_endorsement(world, as_persona):
+    strategy = open_strategy(world)
+    number = strategy.endorsement_calls.get().version.number
+    page = as_persona("carol").get(url(strategy, "endorse")).content.decode()
+    for link in (
+        f"/strategies/{strategy.slug}/versions/{number}/",
+        f"/strategies/{strategy.slug}/strategy.pdf?version={number}",
+    ):
+        assert f'href="{link}"' in page
+        assert as_persona("carol").get(link).status_code == 200
+
+
 def test_carol_answers_on_the_page_and_sees_what_she_answered(world, as_persona):
     strategy = open_strategy(world)
     carol = as_persona("carol")

@@ -63,6 +63,38 @@ def test_the_lead_opens_a_call_which_publishes_and_notifies_focal_point_and_depu
     assert AuditEvent.objects.filter(action="strategies.endorsement.open").count() == 1
 
 
+def test_a_reminder_goes_before_the_deadline_only_to_institutions_that_have_not_answered(world):
+    """The request reaches the institution through the notifications app, which reminds of it
+    before its deadline: the institution that answered is not reminded."""
+    from middleground.notifications.models import OutgoingMail
+    from middleground.notifications.periodic import remind_and_escalate, reminder_before
+
+    bob, carol = world.users["bob"], world.users["carol"]
+    world.seoul.focal_point = carol
+    world.seoul.save(update_fields=["focal_point"])
+    lagos, lagos_rep = member("Lagos Forum", "NG")
+    lagos.focal_point = lagos_rep
+    lagos.save(update_fields=["focal_point"])
+    strategy = drafting_strategy(world)
+    deadline = later(10)
+    call = endorsements.open_call(actor=bob, strategy=strategy, deadline=deadline)
+    endorsements.endorse(actor=lagos_rep, strategy=strategy, position="endorse")
+    asked = Notification.objects.filter(kind="strategies.endorse", target_id=str(call.pk))
+
+    # ten days before the deadline: too early for a reminder
+    assert remind_and_escalate(now=timezone.now())[0] == 0
+    # just inside the reminder window: carol (not answered) is reminded, Lagos (answered) not
+    almost = deadline - reminder_before() + dt.timedelta(minutes=5)
+    reminded, _ = remind_and_escalate(now=almost)
+    assert reminded == 1
+    assert asked.get(recipient=carol).reminded_at == almost
+    assert asked.get(recipient=lagos_rep).reminded_at is None
+    mail = OutgoingMail.objects.get(subject__startswith="Reminder:")
+    assert mail.to == carol.email and "Seoul Policy Centre" in mail.subject
+    # once only
+    assert remind_and_escalate(now=almost + dt.timedelta(minutes=1))[0] == 0
+
+
 def test_only_the_lead_or_the_secretariat_opens_a_call(world):
     strategy = drafting_strategy(world)
     for persona in ("carol", "dave"):

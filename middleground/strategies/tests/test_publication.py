@@ -206,6 +206,39 @@ def test_the_pdf_parses_and_holds_the_text(world):
     assert "Authentic language" in text and "English (en)" in text
 
 
+def test_a_real_citation_is_printed_in_words_not_as_raw_data(world):
+    """A snapshot made by citing: the PDF and Markdown quote the statement and give the frozen
+    figures as the page reads them, with the analysis they were frozen at and the fingerprint
+    (not a dump of the snapshot's keys)."""
+    from middleground.strategies import evidence
+
+    from .test_evidence_helpers import voted_consultation
+
+    strategy = drafting_strategy(world, title="Cited for real (test)")
+    statement = voted_consultation(world).statements.get(number=1)
+    paragraph = strategy.paragraphs.filter(kind=ParagraphKind.RECOMMENDATION).first()
+    cited = evidence.cite(
+        actor=world.users["bob"],
+        strategy=strategy,
+        paragraph=paragraph,
+        kind="statement",
+        source_id=statement.pk,
+    )
+    versioning.publish(strategy.latest_version())
+    pub = gathered(world, strategy, world.users["bob"])
+    for body in (
+        flat(pdf_text(build(pub, publication.pdf_bytes))),
+        build(pub, publication.markdown_text),
+    ):
+        body = flat(body)
+        assert "“Flow data should be published monthly.”" in body
+        assert "100 % agree" in body and "12 votes" in body
+        assert "frozen at analysis v1" in body
+        assert cited.sha256 in body
+        assert "declared groups:" not in body and "taken at:" not in body
+        assert "agree_lower" not in body
+
+
 def test_the_pdf_prints_a_russian_strategy(world):
     ru = [
         (
@@ -301,6 +334,32 @@ def test_a_draft_is_marked_and_only_for_its_drafters(world, as_persona):
     assert response.status_code == 200
     assert response.content.decode().startswith("**DRAFT**")
     assert "private" in response["Cache-Control"]
+
+
+def test_the_strategy_page_links_every_file_and_the_fingerprint(world, as_persona):
+    """The public page leads to the files and to the bytes the fingerprint is computed over;
+    a draft's page offers its files to its drafters only, marked as a draft."""
+    from django.test import Client
+
+    strategy = cited_strategy(world)
+    adopt(strategy)
+    version = strategy.latest_published()
+    html = Client().get(strategy.get_absolute_url()).content.decode()
+    for ext in ("pdf", "docx", "md", "json", "csv"):
+        link = f"/strategies/{strategy.slug}/strategy.{ext}?version={version.number}"
+        assert f'href="{link}"' in html
+        assert Client().get(link).status_code == 200
+    assert version.sha256 in html
+    canonical = f"/api/v1/strategies/{strategy.pk}/versions/{version.number}/canonical"
+    assert f'href="{canonical}"' in html
+    assert versioning.fingerprint(Client().get(canonical).content.decode()) == version.sha256
+
+    draft = drafting_strategy(world, title="Draft with files (test)")
+    assert (
+        "Download the working draft"
+        in as_persona("bob").get(draft.get_absolute_url()).content.decode()
+    )
+    assert as_persona("dave").get(draft.get_absolute_url()).status_code == 404
 
 
 def test_the_adopted_version_is_the_default(world, as_persona):
