@@ -236,6 +236,8 @@ def _load_running_demo(alice: User, rng: random.Random) -> None:
         round_days=21,
         rules={"min_answers": 5, "percent_agreement": {"low": 6, "high": 7, "min_percent": 70}},
         is_simulated=True,
+        # closed rounds are public as they close, so a strategy can cite round one's consensus
+        is_published=True,
         created_by=alice,
     )
     likert = Item.objects.create(
@@ -258,6 +260,13 @@ def _load_running_demo(alice: User, rng: random.Random) -> None:
             ]
         },
     )
+    safeguards = Item.objects.create(
+        study=study,
+        position=3,
+        kind=ItemKind.LIKERT,
+        text="Any recognition scheme should start from a shared list of minimum safeguards.",
+        config={"points": 7, "labels": default_labels(7)},
+    )
     panel = _simulated_panel(study, 9, rng)
     me = services._seat(study, bob)
     services.launch_study(actor=alice, study=study, now=timezone.now() - timedelta(days=30))
@@ -271,6 +280,10 @@ def _load_running_demo(alice: User, rng: random.Random) -> None:
         order = ["audit", "redress", "localisation"]
         rng.shuffle(order)
         Answer.objects.create(panellist=p, item=ranking, round=r1, value=order)
+    # near-agreement on the safeguards (9 of 10 rate them 6-7): consensus in round one, so the
+    # item leaves the study and the digital-trust strategy can cite it (strategies.demo)
+    for p, v in zip([*panel, me], [7, 6, 6, 7, 6, 5, 6, 7, 6, 6], strict=True):
+        Answer.objects.create(panellist=p, item=safeguards, round=r1, value=v)
     services.close_round(actor=alice, round=r1, now=timezone.now() - timedelta(days=8))
     study.refresh_from_db()
     r2 = services.open_next_round(actor=alice, study=study, now=timezone.now() - timedelta(days=7))

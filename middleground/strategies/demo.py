@@ -1,7 +1,8 @@
 """Demo strategies, written through the services as the task forces would write them.
 
 - *Trust in cross-border data* (digital trust task force, lead bob): a first draft, evidence
-  cited from the demo consultation and a library document and frozen, two amendments (one
+  cited from the demo consultation, the digital-trust Delphi panel's round-one consensus and a
+  library document and frozen, two amendments (one
   accepted, one rejected with a reason), put to endorsement and adopted by
   demo institutions from four UN regional groups, one with a reservation.
 - *Sharing water data in Central Asia* (water security task force, lead bob): citing the demo
@@ -204,18 +205,17 @@ def _cite_document(strategy: Strategy, bob: User, paragraph: Paragraph) -> int:
     return 1
 
 
-def _cite_delphi(strategy: Strategy, bob: User, paragraphs: list[Paragraph]) -> int:
+def _cite_delphi(
+    strategy: Strategy, bob: User, study_title: str, cited_items: dict[Paragraph, str]
+) -> int:
+    """Cite, on each paragraph, the item of the demo Delphi study whose text starts so."""
     from middleground.delphi.models import Study
 
-    study = Study.objects.filter(title__startswith="Water security in Central Asia").first()
+    study = Study.objects.filter(title__startswith=study_title).first()
     if study is None:
         return 0
     cited = 0
-    for paragraph, prefix in zip(
-        paragraphs,
-        ("A binding basin-wide", "Central Asian states should create a joint early"),
-        strict=True,
-    ):
+    for paragraph, prefix in cited_items.items():
         item = study.items.filter(text__startswith=prefix).first()
         if item is None:
             continue
@@ -251,6 +251,12 @@ def _digital_trust(alice: User, bob: User) -> Strategy | None:
     recognition, incidents, review = _recommendations(strategy)
     _cite_statements(strategy, bob, review, [20, 25])
     _cite_document(strategy, bob, review)
+    _cite_delphi(
+        strategy,
+        bob,
+        "Trusted cross-border data flows",
+        {recognition: "Any recognition scheme should start from a shared list"},
+    )
 
     members = {i.country_id: i for i in task_force.members.all()}
     turkey, peru = _representative(members["TR"]), _representative(members["PE"])
@@ -324,7 +330,16 @@ def _water(bob: User) -> Strategy | None:
     strategy.is_demo = True
     strategy.save(update_fields=["is_demo"])
     _write_first_draft(strategy, WATER, bob)
-    _cite_delphi(strategy, bob, _recommendations(strategy))
+    basin, warning = _recommendations(strategy)
+    _cite_delphi(
+        strategy,
+        bob,
+        "Water security in Central Asia",
+        {
+            basin: "A binding basin-wide",
+            warning: "Central Asian states should create a joint early",
+        },
+    )
     endorsements.open_call(
         actor=bob, strategy=strategy, deadline=timezone.now() + dt.timedelta(days=10)
     )
