@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from middleground.analysis.delphi import QUANTILE_METHODS
 from middleground.core.pdf import Document, readable_datetime
@@ -92,7 +93,11 @@ def pdf(study: Study) -> bytes:
         % {"method": ctx["quantile_method"], "cv": study.max_cv_change, "k": ctx["min_group_size"]}
     )
     doc.paragraph(
-        _("Panel: %(n)s members, %(r)s round(s). %(stop)s")
+        ngettext(
+            "Panel: %(n)s members, %(r)s round. %(stop)s",
+            "Panel: %(n)s members, %(r)s rounds. %(stop)s",
+            len(ctx["rounds"]),
+        )
         % {"n": ctx["panel_size"], "r": len(ctx["rounds"]), "stop": study.stop_reason}
     )
     doc.heading(_("Final status per item"))

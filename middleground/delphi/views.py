@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from middleground.accounts.http import SignedInRequest
@@ -353,7 +354,10 @@ def panel(request: SignedInRequest, slug: str) -> HttpResponse:
 def _report_outcome(request: HttpRequest, outcome: "services.PanelOutcome") -> None:
     """The flash lines after a panel invitation: how many were invited, who already was,
     and each entry that was not taken (the e-mail form also shows them beside the field)."""
-    messages.success(request, _("%(n)s invitation(s) sent.") % {"n": len(outcome.added)})
+    n = len(outcome.added)
+    messages.success(
+        request, ngettext("%(n)s invitation sent.", "%(n)s invitations sent.", n) % {"n": n}
+    )
     if outcome.already:
         # a count, not names: the task force's chair may invite but not read the panel list
         messages.info(

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from middleground.accounts.http import SignedInRequest
@@ -334,7 +335,10 @@ def task_force_members(request: SignedInRequest, slug: str) -> HttpResponse:
                     task_force=task_force,
                     expert_ids=request.POST.getlist("experts"),
                 )
-                messages.success(request, _("%(n)d expert(s) added.") % {"n": len(added)})
+                n = len(added)
+                messages.success(
+                    request, ngettext("%(n)d expert added.", "%(n)d experts added.", n) % {"n": n}
+                )
             return redirect(request.get_full_path())
         except ServiceError as exc:
             messages.error(request, exc.message)

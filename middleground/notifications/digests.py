@@ -26,6 +26,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from middleground.accounts.models import User
 
@@ -114,12 +115,13 @@ def _render(user: Any, items: list[Notification], unsubscribe_url: str) -> tuple
         "site_url": services.absolute_url("/"),
         "absolute": {i.pk: services.absolute_url(i.url) if i.url else "" for i in items},
     }
-    subject = _("Middle Ground: %(n)d new notice(s)") % {"n": len(items)}
+    notices = ngettext("%(n)d new notice", "%(n)d new notices", len(items)) % {"n": len(items)}
+    subject = _("Middle Ground: %(notices)s") % {"notices": notices}
     if action:
-        subject = _("Middle Ground: %(a)d need(s) your action, %(n)d new notice(s)") % {
-            "a": len(action),
-            "n": len(items),
+        needs = ngettext("%(a)d needs your action", "%(a)d need your action", len(action)) % {
+            "a": len(action)
         }
+        subject = _("Middle Ground: %(needs)s, %(notices)s") % {"needs": needs, "notices": notices}
     body = render_to_string("notifications/digest.txt", context)
     html = render_to_string("notifications/digest.html", context)
     return subject, body, html

@@ -65,7 +65,7 @@ def test_picking_two_central_asian_water_experts_by_keyboard(transactional_db, w
     assert page.locator(f"#pick-{directory.bakhrom.pk}").is_checked()
     _tab_to(page, "picker-add")
     page.keyboard.press("Enter")
-    page.get_by_text("2 invitation(s) sent.").wait_for()
+    page.get_by_text("2 invitations sent.").wait_for()
 
     seated = PanelSeat.objects.filter(study=study).values_list("user__username", flat=True)
     assert sorted(seated) == ["aigerim", "bakhrom"]

@@ -57,7 +57,7 @@ def test_picking_experts_seats_them_on_the_panel(world, directory, draft, as_per
         {"add": "experts", "experts": [directory.aigerim.pk, directory.bakhrom.pk]},
         follow=True,
     )
-    assert "2 invitation(s) sent." in response.content.decode()
+    assert "2 invitations sent." in response.content.decode()
     assert _seated(draft) == {"aigerim", "bakhrom"}
     # the secretariat sees who is on the panel already, beside their name
     again = alice.get(f"/delphi/{draft.slug}/panel/?focus_area=water-security").content.decode()
@@ -86,7 +86,7 @@ def test_a_bulk_list_with_one_bad_address_invites_the_others_and_keeps_the_bad_l
     html = response.content.decode()
     assert response.status_code == 200
     assert "line 2: &#x27;bob@&#x27; is not an e-mail address." in html
-    assert "2 invitation(s) sent." in html
+    assert "2 invitations sent." in html
     # the textarea holds only the line to correct
     assert '<textarea name="emails" cols="40" rows="4" required' in html
     assert ">\nbob@</textarea>" in html

@@ -184,7 +184,7 @@ def test_the_secretariat_adds_picked_experts_to_a_task_force(world, directory, a
         {"add": "experts", "experts": [directory.aigerim.pk, directory.chen.pk]},
         follow=True,
     )
-    assert "2 expert(s) added." in response.content.decode()
+    assert "2 experts added." in response.content.decode()
     assert set(world.task_force.experts.values_list("name", flat=True)) == {
         "Aigerim Abenova",
         "Chen Cho",

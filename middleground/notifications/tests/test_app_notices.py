@@ -97,7 +97,7 @@ def test_an_existing_member_added_to_a_panel_is_notified_and_counted(world, as_p
     response = as_persona("alice").post(
         f"/delphi/{study.slug}/panel/", {"emails": "bob@example.org"}, follow=True
     )
-    assert "1 invitation(s) sent." in response.content.decode()
+    assert "1 invitation sent." in response.content.decode()
     bob = world.users["bob"]
     assert PanelSeat.objects.filter(study=study, user=bob).exists()
     notice = Notification.objects.get(recipient=bob, kind="delphi.invited")

@@ -39,6 +39,8 @@ def test_it_sends_one_digest_per_person_per_period_and_never_repeats_an_item(wor
     assert send_due_digests(now=MORNING) == 2
     assert send_due_digests(now=MORNING + dt.timedelta(minutes=5)) == 0  # idempotent
     [mail] = _digests_to(bob)
+    assert mail.subject == "Middle Ground: 2 new notices"
+    assert _digests_to(carol)[0].subject == "Middle Ground: 1 new notice"
     assert "First for bob" in mail.body and "Second for bob" in mail.body
     assert "For carol" not in mail.body
     # an item arriving after the digest waits for the next period, and comes alone
@@ -66,7 +68,9 @@ def test_it_lists_the_newest_first_and_groups_action_apart_from_information(worl
         emailed_at=None, created_at=MORNING - dt.timedelta(hours=2)
     )
     assert send_due_digests(now=MORNING) == 1
-    body = _digests_to(bob)[0].body
+    [digest] = _digests_to(bob)
+    assert digest.subject == "Middle Ground: 1 needs your action, 3 new notices"
+    body = digest.body
     assert body.index("Needs your action") < body.index("Answer round 2")
     assert body.index("Answer round 2") < body.index("For your information")
     assert body.index("Newer information") < body.index("Older information")
