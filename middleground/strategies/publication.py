@@ -398,8 +398,10 @@ def position_label(e: Endorsement) -> str:
 def reservation_text(e: Endorsement) -> str:
     text = e.reservation or ""
     if e.reservation_paragraphs:
-        paras = ", ".join(str(n) for n in e.reservation_paragraphs)
-        text = (_("On paragraph(s) %(p)s: ") % {"p": paras}) + text
+        numbers = e.reservation_paragraphs
+        paras = ", ".join(str(n) for n in numbers)
+        on = ngettext("On paragraph %(p)s: ", "On paragraphs %(p)s: ", len(numbers))
+        text = (on % {"p": paras}) + text
     return text
 
 

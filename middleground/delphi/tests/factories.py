@@ -76,6 +76,7 @@ def closed_one_item_study(
     )
     services.launch_study(actor=alice, study=study)
     item, round = study.items.get(), study.open_round()
+    assert round is not None  # launching opened round one
     for user, value in zip(panel, values, strict=True):
         services.submit_answers(
             actor=user, study=study, round=round, answers=[{"item": item.pk, "value": value}]
