@@ -23,7 +23,6 @@ import zoneinfo
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from middleground.accounts.models import Role, User
 from middleground.core.errors import ServiceError
@@ -34,6 +33,7 @@ from .models import (
     Event,
     EventKind,
     EventStatus,
+    LiveRoom,
     Partner,
     PartnerKind,
     Registration,
@@ -243,6 +243,46 @@ def _live_room(session: Session, bob: User):
     return room
 
 
+def _date_in_session(room, session: Session) -> None:
+    """The room, its statements and the simulated votes are dated inside the session (the
+    demo is loaded long after it): opened at the start, one vote every 45 seconds from 20
+    minutes in, the analysis a minute after the last vote. The room stays open, so demo
+    visitors can still join it."""
+    from middleground.consultations.models import (
+        AnalysisResult,
+        Consultation,
+        Participant,
+        Statement,
+        Vote,
+        VoteEvent,
+    )
+
+    opened = session.starts_at
+    cid = room.consultation_id
+    LiveRoom.objects.filter(pk=room.pk).update(opened_at=opened)
+    Consultation.objects.filter(pk=cid).update(created_at=opened, opens_at=opened)
+    Statement.objects.filter(consultation_id=cid).update(created_at=opened, moderated_at=opened)
+    Participant.objects.filter(consultation_id=cid).update(created_at=opened)  # the host
+    first_vote: dict[int, dt.datetime] = {}
+    at = opened
+    for i, cast in enumerate(VoteEvent.objects.filter(consultation_id=cid).order_by("pk")):
+        at = opened + dt.timedelta(minutes=20, seconds=45 * i)
+        VoteEvent.objects.filter(pk=cast.pk).update(created_at=at)
+        Vote.objects.filter(
+            consultation_id=cid,
+            participant_id=cast.participant_id,
+            statement_id=cast.statement_id,
+        ).update(created_at=at, updated_at=at)
+        first_vote.setdefault(cast.participant_id, at)
+    for participant_id, when in first_vote.items():
+        Participant.objects.filter(pk=participant_id).update(created_at=when)
+    if at >= session.ends_at:
+        raise RuntimeError("The demo's simulated votes run past the end of the session.")
+    AnalysisResult.objects.filter(consultation_id=cid).update(
+        computed_at=min(at + dt.timedelta(minutes=1), session.ends_at)
+    )
+
+
 def _registrations(event: Event, session: Session, alice: User) -> dict[str, Any]:
     from . import registration as registration_services
 
@@ -281,33 +321,52 @@ def _registrations(event: Event, session: Session, alice: User) -> dict[str, Any
     )
     for kind in (delegates, public):
         kind.sessions.set([session])
-    checked = timezone.make_aware(dt.datetime(2025, 10, 2, 9, 30), TZ)
-    for delegation in delegations:
+    # dated before the event (the demo is loaded after it): delegations named two weeks
+    # ahead, bob and carol a week ahead; check-in at the door after the event opens and
+    # before the session; bob's certificate after the event ends
+    checked = event.starts_at + dt.timedelta(minutes=30)
+    named = event.starts_at - dt.timedelta(days=14)
+    for n, delegation in enumerate(delegations):
         head = delegation.head
         if head is None:
             raise RuntimeError(f"The demo delegation {delegation} has no head of delegation.")
+        when = named + dt.timedelta(hours=n)
         r = Registration.objects.create(
             event=event,
             type=delegates,
             user=head,
             delegation=delegation,
             status=RegistrationStatus.CONFIRMED,
-            confirmed_at=checked - dt.timedelta(days=14),
+            confirmed_at=when,
             checked_in_at=checked,
             checked_in_by=alice,
         )
+        Registration.objects.filter(pk=r.pk).update(queued_at=when)
         r.agenda.set([session])
     people = {u.username: u for u in User.objects.filter(username__in=["bob", "carol"])}
     made: dict[str, Registration] = {}
-    for username in ("bob", "carol"):  # bob takes the one place, carol waits
-        if username in people:
-            made[username] = registration_services.register(
-                actor=people[username], event=event, registration_type=public
+    # bob takes the one place, carol waits. Not through ``register``: the event has ended,
+    # which refuses new registrations; the same first-come order, dated a week ahead
+    for n, username in enumerate(("bob", "carol")):
+        if username not in people:
+            continue
+        when = event.starts_at - dt.timedelta(days=7, hours=-n)
+        with transaction.atomic():
+            registration = registration_services._create(
+                event=event,
+                registration_type=RegistrationType.objects.select_for_update().get(pk=public.pk),
+                user=people[username],
             )
+            confirmed = registration.status == RegistrationStatus.CONFIRMED
+            Registration.objects.filter(pk=registration.pk).update(
+                queued_at=when, confirmed_at=when if confirmed else None
+            )
+        registration.refresh_from_db()
+        made[username] = registration
     if "bob" in made:
         bob_reg = made["bob"]
         bob_reg.checked_in_at, bob_reg.checked_in_by = checked, alice
-        bob_reg.certificate_issued_at = checked + dt.timedelta(hours=9)
+        bob_reg.certificate_issued_at = event.ends_at + dt.timedelta(minutes=30)
         bob_reg.save(update_fields=["checked_in_at", "checked_in_by", "certificate_issued_at"])
         bob_reg.agenda.set([session])
     return made
@@ -443,6 +502,7 @@ def _attf(alice: User, bob: User) -> Event:
         ),
     )
     _outputs(session, room, bob, alice)
+    _date_in_session(room, session)  # last: the steps above may run the analysis again
     Event.objects.filter(pk=event.pk).update(registration_open=False)
     return event
 

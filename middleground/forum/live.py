@@ -15,6 +15,7 @@ venue's single NAT address, raise the per-address limits (or set ``TRUSTED_PROXY
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Any
 
@@ -493,10 +494,21 @@ def screen_figures(room: LiveRoom) -> dict[str, Any]:
     }
 
 
-def cached_figures(room: LiveRoom) -> tuple[tuple[Any, ...], dict[str, Any]]:
+def figures_key(room_pk: int, mark: tuple[Any, ...]) -> str:
+    """The cache key of a room's figures at a change mark: the same in every process (a
+    SHA-256 of the mark, not Python's per-process ``hash()``), so gunicorn workers and a
+    shared cache reuse each other's figures."""
+    digest = hashlib.sha256("\x1f".join(str(part) for part in mark).encode()).hexdigest()
+    return f"mg:live:figures:{room_pk}:{digest[:32]}"
+
+
+def cached_figures(
+    room: LiveRoom, mark: tuple[Any, ...] | None = None
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """The figures, shared by every projector and poller until the change mark moves."""
-    mark = change_mark(room)
-    key = f"mg:live:figures:{room.pk}:{hash(mark)}"
+    if mark is None:
+        mark = change_mark(room)
+    key = figures_key(room.pk, mark)
     figures = cache.get(key)
     if figures is None:
         figures = screen_figures(room)

@@ -350,7 +350,7 @@ def stream(request: HttpRequest, code: str) -> StreamingHttpResponse:
             mark = live.change_mark(room)
             if mark != last:
                 last = mark
-                _mark, figures = live.cached_figures(room)
+                _mark, figures = live.cached_figures(room, mark)
                 yield _event("figures", figures)
                 quiet = 0.0
             elif quiet >= 10:

@@ -8,6 +8,7 @@ secretariat) run its live room; a head of delegation names their institution's d
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
 from .models import Delegation, Event, EventStatus, EventVisibility, Session
 
@@ -38,9 +39,11 @@ def visible_events_q(user: Any) -> Q:
 
 
 def can_register(user: Any, event: Event) -> bool:
+    """Registration is open, and the event has not ended (an open flag left on after it)."""
     return (
         user.is_authenticated
         and event.registration_open
+        and event.ends_at > timezone.now()
         and event.status == EventStatus.PUBLISHED
         and can_view_event(user, event)
     )

@@ -186,6 +186,20 @@ def _has_place(registration_type: RegistrationType) -> bool:
     )
 
 
+def has_ended(event: Event) -> bool:
+    """After its end an event's registrations are a record: no cancelling or changing."""
+    return event.ends_at <= timezone.now()
+
+
+def _refuse_after_end(event: Event, field: str | None = None) -> None:
+    if has_ended(event):
+        raise ServiceError(
+            _("“%(event)s” has ended: its registrations can no longer be changed.")
+            % {"event": event.name[:150]},
+            field=field,
+        )
+
+
 def _my_url(event: Event) -> str:
     return reverse("forum:my_registration", args=[event.slug])
 
@@ -341,6 +355,7 @@ def cancel(*, actor: Any, registration: Registration) -> Registration:
     confirmed place freed goes to the first waiting person, in the same transaction."""
     if not _may_cancel(actor, registration):
         raise ServiceError.forbidden()
+    _refuse_after_end(registration.event)
     with transaction.atomic():
         locked_type = _locked_type(registration.type)
         current = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -410,6 +425,7 @@ def set_agenda(
         raise ServiceError.forbidden()
     if registration.status == RegistrationStatus.CANCELLED:
         raise ServiceError(_("This registration is cancelled."), field="sessions")
+    _refuse_after_end(registration.event, field="sessions")
     chosen = list(sessions)
     allowed = set(included_sessions(registration.type).values_list("pk", flat=True))
     outside = [s for s in chosen if s.pk not in allowed]
@@ -631,6 +647,7 @@ def name_delegate(
         )
     if chosen.event_id != event.pk or not chosen.delegates_only:
         raise ServiceError(_("Choose a type for delegations of this event."), field="type")
+    _refuse_after_end(event, field="user")
     with transaction.atomic():
         locked = Delegation.objects.select_for_update().get(pk=delegation.pk)
         members = Registration.objects.filter(delegation=locked, status__in=LIVE)
@@ -719,6 +736,7 @@ def swap_substitute(
     """The substitute becomes a delegate and the delegate a substitute: quotas unchanged."""
     if not permissions.can_lead_delegation(actor, delegation):
         raise ServiceError.forbidden()
+    _refuse_after_end(delegation.event)
     with transaction.atomic():
         Delegation.objects.select_for_update().get(pk=delegation.pk)
         pair = {

@@ -203,12 +203,13 @@ def my_registration(request: SignedInRequest, slug: str) -> HttpResponse:
     reg = registration.current_registration(request.user, event)
     if reg is None:
         return redirect("forum:register", event.slug)
-    ended = event.ends_at <= timezone.now()
+    ended = registration.has_ended(event)
     return render(
         request,
         "forum/registration_detail.html",
         {
             "event": event,
+            "ended": ended,
             "registration": reg,
             "position": registration.waiting_position(reg),
             # segno's SVG of our own code (A-Z, 2-9): no user text in it
@@ -409,6 +410,7 @@ def delegation(request: SignedInRequest, slug: str, pk: int) -> HttpResponse:
             "substitutes": substitutes,
             "form": form,
             "full": len(delegates) >= found.quota and len(substitutes) >= found.substitutes_quota,
+            "ended": registration.has_ended(event),
             "delegates_type": registration.delegates_type(event),
         },
     )

@@ -521,3 +521,31 @@ def test_after_the_session_the_results_are_the_consultations_own(world, room):
     assert all(seed in text for seed in SEEDS)
     closed = Client().get(f"/live/{room.code}/").content.decode()
     assert f"/consultations/{consultation.slug}/results/" in closed  # the room points there
+
+
+def test_figures_cache_key_is_stable_across_processes_and_moves_with_a_vote(world, room):
+    import os
+    import subprocess
+    import sys
+
+    mark = live.change_mark(room)
+    key = live.figures_key(room.pk, mark)
+    assert live.figures_key(room.pk, live.change_mark(room)) == key  # same state, same key
+    # another interpreter with another hash seed (a second gunicorn worker) agrees
+    script = (
+        "import django, sys; django.setup(); from middleground.forum import live; "
+        f"print(live.figures_key({room.pk}, {mark!r}))"
+    )
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        env.setdefault("DJANGO_SETTINGS_MODULE", "middleground.config.settings")
+        out = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip().splitlines()[-1] == key
+    # a new vote moves the mark, hence the key, and the figures follow it
+    assert live.cached_figures(room)[1]["votes"] == 0  # cached at the old mark
+    _votes(room, [[1]])
+    moved = live.change_mark(room)
+    assert moved != mark and live.figures_key(room.pk, moved) != key
+    assert live.cached_figures(room)[1]["votes"] == 1
