@@ -17,7 +17,9 @@ Written through the services as the secretariat, the assessors and the members w
 The cycle is left *in review*, not finalised: finalising freezes it for good, so leaving it
 open lets the demo show the right of reply (a pending cell, an accepted one, a counter-
 argument) and lets the secretariat finalise it live, deciding whether the reply changes the
-score. Carol's institution is not bound by these commitments, so she has no part here.
+score. Carol's institution (Seoul Middle Power Initiative, a member that did not endorse the
+strategy) is bound by R3 only, having offered the Korean chapter of the annual review: its
+cell is scored and awaits carol's reply, so signing in as carol shows the right of reply.
 
 The analysts and representatives are demo accounts without a password (they cannot sign
 in); sign in as alice to see every cell or as bob to see his assignments. Safe to run twice:
@@ -252,7 +254,20 @@ SCORES: dict[tuple[int, str], list[tuple[str, int, str, list[Any]]]] = {
             [DEMO_LINK + "annual-review/drafting-group"],
         ),
     ],
+    (3, "KR"): [
+        (
+            "analyst-2",
+            0,
+            "Has offered the Korean chapter of the 2027 review and joined the drafting group; "
+            "the chapter is not published yet.",
+            [DEMO_LINK + "annual-review/drafting-group"],
+        ),
+    ],
 }
+
+#: carol (a demo persona who can sign in) represents this institution; the secretariat binds
+#: it to this recommendation, so one cell of the cycle awaits her reply
+CAROL_BOUND_TO = 3
 
 RECONCILE = (
     1,
@@ -440,6 +455,10 @@ def _build(strategy: Strategy, people: dict[str, User]) -> None:
         status = DETAILS[commitment.recommendation_number or 0][3]
         if status != CommitmentStatus.NOT_STARTED:
             services.set_commitment_status(actor=alice, commitment=commitment, status=status)
+    carol = User.objects.filter(username="carol").select_related("institution").first()
+    bound = strategy.commitments.filter(recommendation_number=CAROL_BOUND_TO).first()
+    if carol is not None and carol.institution is not None and bound is not None:
+        services.add_members(actor=alice, commitment=bound, members=[carol.institution])
     members = set(
         CommitmentMember.objects.filter(commitment__strategy=strategy)
         .exclude(institution=None)

@@ -147,3 +147,40 @@ class CorrectForm(forms.Form):
         cast(forms.ChoiceField, self.fields["cell"]).choices = [
             (str(pk), label) for pk, label in cells
         ]
+
+
+#: the largest file the upload page takes (the benchmark's 40,000 cells are about 10 MB)
+MAX_UPLOAD_BYTES = 32 * 1024 * 1024
+UPLOAD_KINDS = {".csv": "csv", ".json": "json"}
+
+
+class ImportUploadForm(forms.Form):
+    """The secretariat's upload of an export (CSV or JSON), edited or not."""
+
+    file = forms.FileField(
+        label=_("File to import"),
+        help_text=_(
+            "A .csv or .json file in the format of the export (the same columns), at most 32 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.json,text/csv,application/json"}),
+    )
+
+    def clean_file(self) -> tuple[str, bytes]:
+        """-> (format, content): "csv" or "json" by the file's name, and its bytes."""
+        upload = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
+        fmt = next((f for ext, f in UPLOAD_KINDS.items() if name.endswith(ext)), None)
+        if fmt is None:
+            raise forms.ValidationError(
+                _("Choose a .csv or .json file as exported (this one is “%(name)s”).")
+                % {"name": upload.name}
+            )
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB.")
+                % {
+                    "size": f"{upload.size / 1024 / 1024:.1f}",
+                    "limit": MAX_UPLOAD_BYTES // 1024 // 1024,
+                }
+            )
+        return fmt, upload.read()

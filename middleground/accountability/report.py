@@ -178,12 +178,15 @@ def cycle_report(user: Any, cycle: Cycle) -> bytes:
                 assessments = selectors.assessments_of(user, cell)
             except PermissionDenied:
                 assessments = []
-            for a in assessments:
+            sources = selectors.sources_for(user, [a.sources for a in assessments])
+            for a, a_sources in zip(assessments, sources, strict=True):
                 doc.paragraph(
                     _("Assessment %(s)s: %(j)s") % {"s": score_text(a.score), "j": a.justification}
                 )
-                if a.sources:
-                    doc.paragraph(_("Sources: %(s)s") % {"s": "; ".join(str(s) for s in a.sources)})
+                if a_sources:
+                    doc.paragraph(
+                        _("Sources: %(s)s") % {"s": "; ".join(s.text() for s in a_sources)}
+                    )
             if cell.reconciliation_note:
                 doc.paragraph(_("Reconciled: %(n)s") % {"n": cell.reconciliation_note})
             reply = getattr(cell, "reply", None) if hasattr(cell, "reply") else None

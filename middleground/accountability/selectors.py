@@ -650,3 +650,50 @@ def strategies_with_commitments(user: Any) -> QuerySet[Strategy]:
     return (
         _strategies(user).filter(pk__in=Commitment.objects.values("strategy_id")).order_by("title")
     )
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source of a score or piece of evidence, as ``user`` may see it: a link, a library
+    document by its title, or a library document the reader may not see (its title hidden)."""
+
+    url: str | None
+    title: str | None
+    restricted: bool = False
+
+    def text(self) -> str:
+        """As plain text (the PDF report)."""
+        from django.utils.translation import gettext
+
+        if self.restricted:
+            return gettext("a restricted library document")
+        if self.title:
+            return gettext("%(title)s (library document)") % {"title": self.title}
+        return str(self.url)
+
+
+def sources_for(user: Any, lists: Iterable[Iterable[Any]]) -> list[list[Source]]:
+    """Each list of sources (library document ids and URLs) resolved for ``user``, with one
+    query for all: a document the library's rules let them read shows its title, linked;
+    any other id (restricted, or gone) is "a restricted library document", never its title."""
+    from django.urls import reverse
+
+    from middleground.library.permissions import visible_documents
+
+    lists = [list(items) for items in lists]
+    ids = {s for items in lists for s in items if isinstance(s, int) and not isinstance(s, bool)}
+    titles = dict(visible_documents(user).filter(pk__in=ids).values_list("pk", "title"))
+    out: list[list[Source]] = []
+    for items in lists:
+        resolved = []
+        for s in items:
+            if isinstance(s, int) and not isinstance(s, bool):
+                if s in titles:
+                    url = reverse("library:document", args=[s])
+                    resolved.append(Source(url=url, title=titles[s]))
+                else:
+                    resolved.append(Source(url=None, title=None, restricted=True))
+            else:
+                resolved.append(Source(url=str(s), title=None))
+        out.append(resolved)
+    return out

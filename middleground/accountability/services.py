@@ -280,6 +280,43 @@ def create_commitment(
     return commitment
 
 
+@transaction.atomic
+def add_members(
+    *, actor: Any, commitment: Commitment, members: Iterable[Any]
+) -> list[CommitmentMember]:
+    """Bind more members to ``commitment`` (secretariat), between cycles: a cycle opens a
+    cell per member, so no cycle of the strategy may be in progress. Members it already
+    binds are skipped; returns the new ones."""
+    _require_manager(actor)
+    _check_strategy_open(commitment.strategy)
+    Strategy.objects.select_for_update().filter(pk=commitment.strategy_id).first()
+    if (
+        Cycle.objects.filter(strategy_id=commitment.strategy_id)
+        .exclude(status=CycleStatus.FINAL)
+        .exists()
+    ):
+        raise ServiceError(
+            _("A cycle of this strategy is in progress: add members after it is final."),
+            field="members",
+        )
+    known = {m.member_key() for m in commitment.members.all()}
+    fresh = [
+        m
+        for m in members
+        if CommitmentMember(commitment=commitment, **_member_spec(m)).member_key() not in known
+    ]
+    if not fresh:
+        return []
+    made = _add_members(commitment, fresh)
+    record_audit(
+        actor=actor,
+        action="accountability.commitment.members.add",
+        target=commitment,
+        added=[m.member_key() for m in made],
+    )
+    return made
+
+
 def deadline_from_timeline(timeline: str) -> dt.date | None:
     """The last day of the latest year a timeline names ("by 2028", "2027-2029").
 

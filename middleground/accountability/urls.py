@@ -22,6 +22,8 @@ urlpatterns = [
         views.self_report,
         name="self_report",
     ),
+    path("imports/<int:pk>/", views.import_job, name="import_job"),
+    path("imports/<int:pk>/report.csv", views.import_report, name="import_report"),
     path("<slug:slug>/", views.dashboard, name="dashboard"),
     path("<slug:slug>/commitments/", views.commitment_list, name="commitments"),
     path(
@@ -29,5 +31,6 @@ urlpatterns = [
         views.commitments_from_strategy,
         name="commitments_from_strategy",
     ),
+    path("<slug:slug>/import/", views.import_upload, name="import_upload"),
     path("<slug:slug>/cycles/open/", views.cycle_open, name="cycle_open"),
 ]

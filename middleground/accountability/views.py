@@ -11,21 +11,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from middleground.analysis import compliance
 from middleground.core import charts
+from middleground.core.csv_export import csv_text
 from middleground.core.errors import ServiceError
 from middleground.core.forms import call_service
 from middleground.network.models import Bloc, Country, FocusArea, RegionalGroup
 from middleground.strategies.models import Strategy
 
-from . import permissions, report, selectors, services
+from . import interop, jobs, permissions, report, selectors, services
 from .forms import (
     AssignForm,
     CorrectForm,
+    ImportUploadForm,
     OpenCycleForm,
     ReconcileForm,
     ReplyForm,
@@ -40,6 +43,8 @@ from .models import (
     CellStatus,
     Cycle,
     CycleStatus,
+    ImportJob,
+    ImportStatus,
     MemberKind,
     ReplyStatus,
 )
@@ -245,6 +250,9 @@ def _cell_context(request: HttpRequest, cell: CellResult, **forms: Any) -> dict[
         forms["reply_form"] = ReplyForm(initial=initial)
     # the agreed draft score stays hidden from assessors while they score independently
     show_draft = manage or cycle.status != CycleStatus.DRAFT
+    *sources, evidence = selectors.sources_for(
+        user, [*(a.sources for a in assessments), reply.evidence if reply else []]
+    )
     return {
         "cell": cell,
         "view": view,
@@ -253,7 +261,11 @@ def _cell_context(request: HttpRequest, cell: CellResult, **forms: Any) -> dict[
         "strategy": cycle.strategy,
         "commitment": commitment,
         "member": member,
-        "assessments": [(a, slots.get(a.assessor_id)) for a in assessments],
+        "assessments": [
+            (a, slots.get(a.assessor_id), a_sources)
+            for a, a_sources in zip(assessments, sources, strict=True)
+        ],
+        "evidence": evidence,
         "show_draft": show_draft,
         "reply": reply,
         "can_manage": manage,
@@ -349,6 +361,17 @@ def cell_reply(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- secretariat
 
 
+def io_links(strategy: Strategy) -> dict[str, str]:
+    """The strategy's round-trip export and import: the API (``io_api``) and the page."""
+    base = f"/api/v1/compliance/strategies/{strategy.pk}"
+    return {
+        "csv": f"{base}/export.csv",
+        "json": f"{base}/export.json",
+        "import": f"{base}/import",
+        "upload": reverse("accountability:import_upload", args=[strategy.slug]),
+    }
+
+
 def _manage_strategy(request: HttpRequest, slug: str) -> Strategy:
     strategy = selectors.get_strategy(request.user, slug)
     if not permissions.can_manage(request.user):
@@ -359,7 +382,6 @@ def _manage_strategy(request: HttpRequest, slug: str) -> Strategy:
 @login_required
 def commitment_list(request: HttpRequest, slug: str, open_form: Any = None) -> HttpResponse:
     strategy = _manage_strategy(request, slug)
-    io_base = f"/api/v1/compliance/strategies/{strategy.pk}"  # accountability.io_api
     cycles = list(
         selectors.cycles(request.user, strategy_id=strategy.pk).order_by("-opened_at", "-pk")
     )
@@ -373,11 +395,7 @@ def commitment_list(request: HttpRequest, slug: str, open_form: Any = None) -> H
             "open_form": open_form or OpenCycleForm(),
             # one cycle at a time (services.open_cycle): say so rather than offer the form
             "in_progress": next((c for c in cycles if c.status != CycleStatus.FINAL), None),
-            "io": {
-                "csv": f"{io_base}/export.csv",
-                "json": f"{io_base}/export.json",
-                "import": f"{io_base}/import",
-            },
+            "io": io_links(strategy),
         },
     )
 
@@ -418,6 +436,80 @@ def cycle_open(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("Cycle opened. Assign the assessors."))
         return redirect("accountability:cycle", pk=cycle.pk)
     return commitment_list(request, slug, open_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload an export (CSV or JSON) into the strategy: checked whole, stored at once when
+    small, else in the background (``interop.start_import``); either way, on to its page."""
+    strategy = _manage_strategy(request, slug)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        fmt, content = form.cleaned_data["file"]
+        try:
+            rows = interop.parse(content, fmt=fmt)
+            job = interop.start_import(actor=request.user, strategy=strategy, rows=rows)
+        except ServiceError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("accountability:import_job", pk=job.pk)
+    recent = ImportJob.objects.filter(strategy=strategy).select_related("created_by")[:5]
+    return render(
+        request,
+        "accountability/import_upload.html",
+        {
+            "strategy": strategy,
+            "form": form,
+            "recent": recent,
+            "large": interop.LARGE_IMPORT,
+            "io": io_links(strategy),
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+#: seconds between two looks at a running import
+IMPORT_POLL_SECONDS = 2
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """An import's progress (polled while it runs), then its counts or its full report."""
+    job = interop.get_import_job(request.user, pk)
+    running = job.status in (ImportStatus.PENDING, ImportStatus.RUNNING)
+    context = {
+        "job": job,
+        "strategy": job.strategy,
+        "running": running,
+        "poll_seconds": IMPORT_POLL_SECONDS,
+        "summary": sorted(
+            job.summary.items(),
+            key=lambda kv: jobs.RECORDS.index(kv[0]) if kv[0] in jobs.RECORDS else 99,
+        ),
+        "max_reported": jobs.MAX_REPORTED,
+        "percent": round(100 * job.rows_done / job.total_rows) if job.total_rows else 0,
+    }
+    if request.headers.get("HX-Request") == "true":
+        response = render(
+            request, "accountability/partials/import_progress.html", {**context, "oob": True}
+        )
+    else:
+        response = render(request, "accountability/import_job.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+def import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """A rejected import's report as CSV (row, column, problem), to fix the file by."""
+    job = interop.get_import_job(request.user, pk)
+    rows = [(e.get("row") or "", e.get("field") or "", e.get("message") or "") for e in job.errors]
+    response = HttpResponse(
+        csv_text(rows, header=["row", "column", "problem"]), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-report.csv"'
+    return response
 
 
 def _finalise_rows(cycle: Cycle, data: Any = None) -> list[dict[str, Any]]:

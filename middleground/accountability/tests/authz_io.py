@@ -16,6 +16,11 @@ class _Values(dict):
 
         from .factories import strategy_with_commitments
 
+        if key == "accio_strategy_slug":
+            from middleground.strategies.models import Strategy
+
+            self[key] = Strategy.objects.get(pk=self["accio_strategy_id"]).slug
+            return self[key]
         if key not in ("accio_strategy_id", "accio_job_id"):
             raise KeyError(key)
         strategy = strategy_with_commitments(self.world, title="Import authz")
@@ -55,5 +60,32 @@ ROWS = [
         "/api/v1/compliance/imports/{job_id}",
         by_persona(anonymous=404, dave=404, bob=404, carol=404, alice=200),
         params={"job_id": "accio_job_id"},
+    ),
+]
+
+# the same import, through the pages (the secretariat's upload page and the job's pages)
+SECRETARIAT_PAGE = by_persona(anonymous=302, dave=403, bob=403, carol=403, alice=200)
+JOB_PAGE = by_persona(anonymous=302, dave=404, bob=404, carol=404, alice=200)
+ROWS += [
+    Row(
+        "GET",
+        "/accountability/{slug}/import/",
+        SECRETARIAT_PAGE,
+        name="accountability:import_upload",
+        params={"slug": "accio_strategy_slug"},
+    ),
+    Row(
+        "GET",
+        "/accountability/imports/{pk}/",
+        JOB_PAGE,
+        name="accountability:import_job",
+        params={"pk": "accio_job_id"},
+    ),
+    Row(
+        "GET",
+        "/accountability/imports/{pk}/report.csv",
+        JOB_PAGE,
+        name="accountability:import_report",
+        params={"pk": "accio_job_id"},
     ),
 ]

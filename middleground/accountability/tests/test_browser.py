@@ -94,3 +94,47 @@ def test_score_reply_finalise_and_the_dashboard_changes(transactional_db, world,
     assert "The data were shared in March." in page.content()
     _shot(page, "member")
     assert page.csp_errors == []
+
+
+def test_upload_a_file_and_watch_a_background_import_finish(
+    transactional_db, world, browser_page, tmp_path
+):
+    from middleground.accountability import interop, jobs
+    from middleground.accountability.models import Assessment, ImportJob
+
+    from .test_interop import _edit, _full
+
+    strategy, _cycle, _final = _full(world)
+    where = {"cycle_kind": "final", "commitment": "R1", "member": "partner:UN-Water"}
+    text, _n = _edit(interop.export_csv(strategy), "assessment", where, score="-1")
+    bad_text, bad = _edit(text, "assessment", where, score="7")
+    (tmp_path / "bad.csv").write_text(bad_text)
+    page = browser_page
+    _sign_in(page, "alice")
+    page.goto(f"/accountability/{strategy.slug}/commitments/")
+    page.get_by_role("link", name="Import a file (CSV or JSON)").click()
+    page.get_by_label("File to import").set_input_files(str(tmp_path / "bad.csv"))
+    page.get_by_role("button", name="Check and import").click()
+    page.get_by_role("status").filter(has_text="Rejected, nothing stored").wait_for()
+    row = page.get_by_role("row").filter(has_text="A score is")
+    assert row.get_by_role("rowheader").inner_text() == str(bad)
+    assert "score" in row.inner_text()
+    assert not Assessment.objects.filter(score=7).exists()
+
+    # a large import waits for the task; its page follows it without a reload
+    job = interop.start_import(
+        actor=world.users["alice"],
+        strategy=strategy,
+        rows=interop.parse_csv(text),
+        background=True,
+        queue=False,
+    )
+    page.goto(f"/accountability/imports/{job.pk}/")
+    status = page.get_by_role("status")
+    assert "Waiting to start" in status.inner_text()
+    page.evaluate("window.__same_page = true")
+    jobs.run_import_job(job_id=job.pk)
+    status.filter(has_text="Imported:").wait_for(timeout=10_000)
+    assert page.evaluate("window.__same_page") is True  # updated in place, not reloaded
+    assert page.get_by_role("table").filter(has_text="What the import stored").is_visible()
+    assert ImportJob.objects.get(pk=job.pk).status == "done"

@@ -63,9 +63,9 @@ def test_demo_cycle_in_review_with_reconciliation_reply_and_self_reports(demo):
 
     # every member x commitment is scored, each assessment justified with sources
     cells = _by_country(cycle)
-    assert len(cells) == 12 and all(c.draft_score is not None for c in cells.values())
+    assert len(cells) == 13 and all(c.draft_score is not None for c in cells.values())
     assessments = list(Assessment.objects.filter(cycle=cycle).select_related("assessor"))
-    assert len(assessments) == 19
+    assert len(assessments) == 20
     assert all(a.justification and a.sources for a in assessments)
     members = {m.pk: m for m in CommitmentMember.objects.filter(commitment__strategy=strategy)}
     for a in assessments:  # nobody scored their own institution
@@ -80,15 +80,19 @@ def test_demo_cycle_in_review_with_reconciliation_reply_and_self_reports(demo):
         )
     ) == ["R2"]
     assert Assessment.objects.filter(cycle=cycle, assessor=bob).count() == 3
-    assert len(selectors.visible_cells(bob, cycle)) == 12
+    assert len(selectors.visible_cells(bob, cycle)) == 13
     # the analysts work for institutions that are not bound by the commitments
     analysts = User.objects.filter(username__in=["analyst-1", "analyst-2"])
     assert analysts.count() == 2
     bound = {m.institution_id for m in members.values()}
     assert all(a.institution_id not in bound and not a.has_usable_password() for a in analysts)
-    # carol's institution is not bound: she does not see the cycle in review
+    # carol's institution is bound by R3 only: she sees the cycle in review, her one cell
     carol = User.objects.get(username="carol")
-    assert not selectors.cycles(carol).filter(pk=cycle.pk).exists()
+    assert selectors.cycles(carol).filter(pk=cycle.pk).exists()
+    carol_cell = cells[("R3", "KR")]
+    assert carol.represents(carol_cell.member.institution_id)
+    assert [v.cell.pk for v in selectors.visible_cells(carol, cycle)] == [carol_cell.pk]
+    assert carol_cell.reply_status == ReplyStatus.PENDING
 
     # one cell: the two analysts differed, the secretariat reconciled it with a note
     reconciled = [c for c in cells.values() if c.status == CellStatus.RECONCILED]
@@ -126,18 +130,18 @@ def test_demo_summary_matches_the_stored_scores(demo):
     cycle = Cycle.objects.get(strategy__title=STRATEGY_TITLE)
     cells = _by_country(cycle)
     # by hand: R1 KZ 0 TR +1 PE 0 (reconciled) AZ -1; R2 KZ +1 TR 0 PE -1 AZ 0;
-    # R3 KZ +1 TR 0 PE 0 AZ -1
+    # R3 KZ +1 TR 0 PE 0 AZ -1 KR (carol's institution) 0
     expected = {
         "R1": {"KZ": 0, "TR": 1, "PE": 0, "AZ": -1},
         "R2": {"KZ": 1, "TR": 0, "PE": -1, "AZ": 0},
-        "R3": {"KZ": 1, "TR": 0, "PE": 0, "AZ": -1},
+        "R3": {"KZ": 1, "TR": 0, "PE": 0, "AZ": -1, "KR": 0},
     }
     assert {
         code: {country: cells[(code, country)].draft_score for country in row}
         for code, row in expected.items()
     } == expected
     summary = selectors.cycle_summary(cycle)
-    assert summary.overall.n == 12
+    assert summary.overall.n == 13
     assert summary.overall.average == pytest.approx(0.0)
     assert summary.overall.percent == pytest.approx(50.0)
     assert summary.by_commitment["R1"].average == pytest.approx(0.0)
@@ -148,6 +152,8 @@ def test_demo_summary_matches_the_stored_scores(demo):
     assert summary.by_member[key["TR"]].average == pytest.approx(1 / 3)
     assert summary.by_member[key["PE"]].average == pytest.approx(-1 / 3)
     assert summary.by_member[key["AZ"]].average == pytest.approx(-2 / 3)
+    kr = cells[("R3", "KR")].member.member_key()
+    assert (summary.by_member[kr].average, summary.by_member[kr].n) == (0, 1)
     # and the same from the stored rows, whatever they are
     stored = list(CellResult.objects.filter(cycle=cycle).values_list("draft_score", flat=True))
     assert summary.overall.average == pytest.approx(sum(stored) / len(stored))
@@ -157,8 +163,8 @@ def test_demo_returns_counts_and_runs_twice(demo):
     assert demo == {
         "commitments": 3,
         "compliance_cycles": 1,
-        "assessments": 19,
-        "scored_cells": 12,
+        "assessments": 20,
+        "scored_cells": 13,
         "replies": 2,
         "self_reports": 3,
     }
@@ -173,3 +179,31 @@ def test_demo_returns_counts_and_runs_twice(demo):
 def test_demo_skips_without_the_demo_strategy(db):
     assert "skipped" in load_accountability()["accountability"]
     assert not Commitment.objects.exists() and not Cycle.objects.exists()
+
+
+def test_carol_is_told_and_answers_her_institutions_draft_score_as_a_persona(demo, client):
+    from django.urls import reverse
+
+    from middleground.notifications.models import Notification
+
+    cycle = Cycle.objects.get(strategy__title=STRATEGY_TITLE)
+    cell = _by_country(cycle)[("R3", "KR")]
+    carol = User.objects.get(username="carol")
+    assert carol.has_usable_password()  # a persona who signs in, unlike the rep-* accounts
+    assert Notification.objects.filter(recipient=carol, kind="accountability.review").exists()
+    client.force_login(carol)
+    url = reverse("accountability:cell", args=[cell.pk])
+    page = client.get(url).content.decode()
+    assert "Your right of reply" in page
+    assert reverse("accountability:cell_reply", args=[cell.pk]) in page
+    # the other institutions' cells stay hidden from her
+    other = _by_country(cycle)[("R3", "TR")]
+    assert client.get(reverse("accountability:cell", args=[other.pk])).status_code == 404
+    response = client.post(
+        reverse("accountability:cell_reply", args=[cell.pk]),
+        {"accepts": "no", "text": "The chapter draft is with the editors.", "evidence": ""},
+    )
+    assert response.status_code == 302
+    cell.refresh_from_db()
+    assert cell.reply_status == ReplyStatus.REPLIED
+    assert Reply.objects.get(cell=cell).by == carol

@@ -527,3 +527,22 @@ def test_sources_are_library_documents_the_assessor_may_read_or_links(world, as_
     page = as_persona("bob").get(f"/accountability/cells/{cell.pk}/").content.decode()
     assert f'href="/library/documents/{public.pk}/"' in page
     assert 'href="https://example.org/basin"' in page
+
+
+def test_members_are_added_between_cycles_only_by_the_secretariat(world):
+    strategy = strategy_with_commitments(world, title="Adding members")
+    r1 = strategy.commitments.get(code="R1")
+    alice, carol = world.users["alice"], world.users["carol"]
+    before = sorted(m.member_key() for m in r1.members.all())
+    with pytest.raises(ServiceError):
+        services.add_members(actor=carol, commitment=r1, members=[world.astana])
+    made = services.add_members(
+        actor=alice, commitment=r1, members=[world.seoul, {"kind": "partner", "name": "UNEP"}]
+    )  # seoul is bound already: skipped
+    assert [m.member_key() for m in made] == ["partner:UNEP"]
+    assert sorted(m.member_key() for m in r1.members.all()) == sorted([*before, "partner:UNEP"])
+    services.open_cycle(actor=alice, strategy=strategy, kind="interim")
+    with pytest.raises(ServiceError) as err:
+        services.add_members(actor=alice, commitment=r1, members=[{"kind": "partner", "name": "X"}])
+    assert err.value.field == "members"
+    assert r1.members.count() == len(before) + 1
