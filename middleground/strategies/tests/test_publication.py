@@ -445,3 +445,14 @@ def test_nothing_goes_to_the_library_before_adoption(world):
     before = Document.objects.count()
     assert publication.on_adopted(strategy) is None
     assert Document.objects.count() == before
+
+
+def test_the_strategy_page_names_the_authentic_language_in_the_readers_language(world, as_persona):
+    strategy = open_strategy(world)
+    type(strategy).objects.filter(pk=strategy.pk).update(language="ru")
+    english = as_persona("anonymous").get(strategy.get_absolute_url()).content.decode()
+    assert "<dd>Russian</dd>" in english
+    # a code the site does not know is shown as it is, not a 500
+    type(strategy).objects.filter(pk=strategy.pk).update(language="xx")
+    response = as_persona("anonymous").get(strategy.get_absolute_url())
+    assert response.status_code == 200 and "<dd>xx</dd>" in response.content.decode()

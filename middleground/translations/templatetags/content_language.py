@@ -19,11 +19,17 @@ from django import template
 from django.urls import reverse
 
 from ..display import TranslatedText, translated_text
-from ..languages import active_language
+from ..languages import active_language, language_name
 from ..registry import entry_for
 from ..selectors import prefetch_translations
 
 register = template.Library()
+
+
+@register.filter(name="language_name")
+def language_name_filter(code: str) -> str:
+    """``{{ strategy.language|language_name }}``: "Russian", "русский"; an unknown code as is."""
+    return language_name(str(code or ""))
 
 
 @register.simple_tag
