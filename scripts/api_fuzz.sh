@@ -36,13 +36,16 @@ trap 'rm -f "$CONFIG"' EXIT
 .venv/bin/python scripts/api_fuzz_config.py "$BASE" "$ALICE" >"$CONFIG"
 
 status=0
+# One worker: with two, hypothesis parses lambdas' source in two threads at once, and this
+# CPython (3.11.7) then once raised a spurious "SystemError: AST constructor recursion depth
+# mismatch" inside the fuzzer (see python/cpython#106905), failing a run the API did not fail.
 fuzz() {  # fuzz LABEL [schemathesis options...]
   local label=$1; shift
   echo "-- schemathesis as $label"
   .venv/bin/schemathesis --config-file "$CONFIG" run "$SCHEMA" --url "$BASE" --no-color \
     --checks not_a_server_error,response_schema_conformance \
     --phases examples,coverage,fuzzing --max-examples "$EXAMPLES" --seed 13 \
-    --workers 2 --request-timeout 30 --suppress-health-check all \
+    --workers 1 --request-timeout 30 --suppress-health-check all \
     -H "$PROXY_HEADER" "$@" || status=1
 }
 fuzz anonymous
