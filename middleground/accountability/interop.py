@@ -367,6 +367,14 @@ def get_import_job(user: Any, pk: int) -> ImportJob:
     return job
 
 
+def recent_import_jobs(user: Any, strategy: Strategy, limit: int = 5) -> list[ImportJob]:
+    """The latest imports into ``strategy``, for the secretariat (none for anyone else)."""
+    if not can_manage(user):
+        return []
+    jobs = ImportJob.objects.filter(strategy=strategy).select_related("created_by")
+    return list(jobs[:limit])  # newest first (the model's order)
+
+
 def job_out(job: ImportJob) -> dict[str, Any]:
     return {
         "id": job.pk,

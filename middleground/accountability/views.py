@@ -43,7 +43,6 @@ from .models import (
     CellStatus,
     Cycle,
     CycleStatus,
-    ImportJob,
     ImportStatus,
     MemberKind,
     ReplyStatus,
@@ -454,7 +453,7 @@ def import_upload(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             return redirect("accountability:import_job", pk=job.pk)
-    recent = ImportJob.objects.filter(strategy=strategy).select_related("created_by")[:5]
+    recent = interop.recent_import_jobs(request.user, strategy)
     return render(
         request,
         "accountability/import_upload.html",
