@@ -16,6 +16,7 @@ from middleground.accounts.http import SignedInRequest
 from middleground.core.errors import ServiceError
 from middleground.core.forms import call_service, filter_params
 from middleground.network import picker as network_picker
+from middleground.network import picker_post
 from middleground.network import selectors as network_selectors
 from middleground.translations.display import translated_map
 
@@ -154,36 +155,28 @@ def open_consultation(request: SignedInRequest, slug: str) -> HttpResponse:
 @login_required
 def invite(request: SignedInRequest, slug: str) -> HttpResponse:
     consultation = selectors.get_consultation_for_manage(request.user, slug=slug)
-    by_email = request.method == "POST" and request.POST.get("add") != "experts"
+    by_email = request.method == "POST" and not picker_post.sent_picked_experts(request)
     form = InviteForm(request.POST if by_email else None)
     if request.method == "POST":
         base = request.build_absolute_uri(
             reverse("accounts:accept_invitation", args=["x"]).rsplit("/x/", 1)[0]
         )
-        outcome = None
-        if not by_email:
-            picked = request.POST.getlist("experts")
-            try:
-                if not picked:
-                    raise ServiceError(_("Select at least one expert."))
-                outcome = services.invite_people(
-                    actor=request.user,
-                    consultation=consultation,
-                    expert_ids=picked,
-                    accept_url_base=base,
-                )
-            except ServiceError as exc:
-                messages.error(request, exc.message)
-        elif form.is_valid():
-            outcome = call_service(
-                form,
-                lambda: services.invite_people(
-                    actor=request.user,
-                    consultation=consultation,
-                    emails=form.cleaned_data["emails"].splitlines(),
-                    accept_url_base=base,
-                ),
-            )
+        outcome = picker_post.invite_from_post(
+            request,
+            form,
+            to_experts=lambda picked: services.invite_people(
+                actor=request.user,
+                consultation=consultation,
+                expert_ids=picked,
+                accept_url_base=base,
+            ),
+            to_addresses=lambda: services.invite_people(
+                actor=request.user,
+                consultation=consultation,
+                emails=form.cleaned_data["emails"].splitlines(),
+                accept_url_base=base,
+            ),
+        )
         if outcome is not None:
             # the people reached by this call: a notice or a sign-up mail each
             messages.success(request, _("%(n)d people invited.") % {"n": len(outcome.added)})
@@ -192,9 +185,7 @@ def invite(request: SignedInRequest, slug: str) -> HttpResponse:
                     request,
                     _("%(n)d of them had been invited already.") % {"n": len(outcome.already)},
                 )
-            for rejected in outcome.rejected:
-                if rejected.line is None:
-                    messages.error(request, rejected.message)
+            picker_post.show_unlined_refusals(request, outcome.rejected)
             if not outcome.rejected:
                 return redirect(request.get_full_path())
             if by_email:

@@ -21,6 +21,7 @@ from middleground.core.csv_export import csv_dicts
 from middleground.core.errors import ServiceError
 from middleground.core.forms import call_service
 from middleground.network import picker as network_picker
+from middleground.network import picker_post
 from middleground.network import selectors as network_selectors
 
 from . import permissions, report, scales, selectors, services, stats
@@ -312,32 +313,24 @@ def new_version(request: SignedInRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def panel(request: SignedInRequest, slug: str) -> HttpResponse:
     study = selectors.get_study_for_invite(request.user, slug=slug)
-    by_email = request.method == "POST" and request.POST.get("add") != "experts"
+    by_email = request.method == "POST" and not picker_post.sent_picked_experts(request)
     form = InviteForm(request.POST if by_email else None)
     if request.method == "POST":
         base = request.build_absolute_uri(reverse("accounts:invitations")) + "accept"
-        outcome = None
-        if not by_email:
-            picked = request.POST.getlist("experts")
-            try:
-                if not picked:
-                    raise ServiceError(_("Select at least one expert."))
-                outcome = services.add_to_panel(
-                    actor=request.user, study=study, expert_ids=picked, accept_url_base=base
-                )
-            except ServiceError as exc:
-                messages.error(request, exc.message)
-        elif form.is_valid():
-            outcome = call_service(
-                form,
-                lambda: services.add_to_panel(
-                    actor=request.user,
-                    study=study,
-                    emails=form.email_lines(),
-                    accept_url_base=base,
-                    institution=form.cleaned_data.get("institution"),
-                ),
-            )
+        outcome = picker_post.invite_from_post(
+            request,
+            form,
+            to_experts=lambda picked: services.add_to_panel(
+                actor=request.user, study=study, expert_ids=picked, accept_url_base=base
+            ),
+            to_addresses=lambda: services.add_to_panel(
+                actor=request.user,
+                study=study,
+                emails=form.email_lines(),
+                accept_url_base=base,
+                institution=form.cleaned_data.get("institution"),
+            ),
+        )
         if outcome is not None:
             _report_outcome(request, outcome)
             if not outcome.rejected:
@@ -365,9 +358,7 @@ def _report_outcome(request: HttpRequest, outcome: "services.PanelOutcome") -> N
             _("%(n)s of them had been invited already and were left as they were.")
             % {"n": len(outcome.already)},
         )
-    for rejected in outcome.rejected:
-        if rejected.line is None:
-            messages.error(request, rejected.message)
+    picker_post.show_unlined_refusals(request, outcome.rejected)
 
 
 def _panel_picker(request: SignedInRequest, study: Study) -> dict[str, Any]:
